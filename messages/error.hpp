@@ -1,0 +1,70 @@
+// The error vocabulary shared by every layer (DESIGN.md "Errors"): one code
+// enum with stable numbers and names, and one Error record carrying the code,
+// a human message and the details of its kind. Errors are data: they cross
+// the vmcore API and (later) actor boundaries as values, never as exceptions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace raya::messages {
+
+enum class ErrorCode : uint8_t {
+  None = 0,
+  CompileError = 1,
+  VerifyError = 2,
+  RuntimeError = 3,
+  HeapLimitExceeded = 4,
+  TaskLimitExceeded = 5,
+  StepBudgetExceeded = 6,
+  CpuTimeExceeded = 7,
+  Timeout = 8,
+  CapabilityDenied = 9,
+  CapabilityFailed = 10,
+  MarshalError = 11,
+  Terminated = 12,
+  ContextNotFound = 13,
+  SnapshotError = 14,
+  NodeUnreachable = 15,
+};
+
+/// The stable name of a code ("HeapLimitExceeded"), as shown to users.
+std::string_view error_code_name(ErrorCode code);
+
+/// True for the codes that mean "a resource limit or timeout ended the run".
+bool is_limit_error(ErrorCode code);
+
+/// One compile diagnostic: FILE:LINE:COL: error: MESSAGE, the line and a caret.
+struct Diagnostic {
+  std::string file;
+  uint32_t line = 0;    // 1-based
+  uint32_t column = 0;  // 1-based, in UTF-8 bytes of the line
+  std::string message;
+  std::string source_line;
+};
+
+struct Error {
+  ErrorCode code = ErrorCode::None;
+  std::string message;
+
+  // Details; which ones are set depends on the code.
+  std::vector<Diagnostic> diagnostics;  // CompileError (one or more)
+  uint64_t offset = 0;                  // VerifyError: byte offset in the module
+  std::string name;                     // RuntimeError: the Raya error's name
+  std::string stack;                    // RuntimeError: Raya stack trace
+  uint64_t context_id = 0;              // which context raised it
+  uint64_t limit = 0;                   // limit errors: the configured limit
+  uint64_t used = 0;                    // limit errors: what was used / requested
+  std::string path;                     // MarshalError: where in the value
+
+  /// "HeapLimitExceeded: ..." style one-line summary.
+  std::string to_string() const;
+  /// Compile diagnostics rendered with source line and caret.
+  std::string render_diagnostics() const;
+};
+
+Error make_error(ErrorCode code, std::string message);
+
+}  // namespace raya::messages
