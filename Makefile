@@ -1,0 +1,101 @@
+# Raya Actors — top-level entry points. On a fresh Debian 12 machine (as root),
+# `make run` and `make test` do all the setup themselves: `deps` installs the
+# missing Debian packages, then CMake configures a Ninja build and builds it.
+#
+#   make run            build (Release) and run the main demo
+#   make test           build (Release) and run every CTest test
+#   make build          configure + build only
+#   make test-asan      AddressSanitizer + UBSan build in build-asan, then ctest
+#   make test-gcstress  collect-on-every-allocation build in build-gcstress, then ctest
+#   make bench          Release build, kernel harness (bench/run_kernels.sh),
+#                       then the Google Benchmark micro-benchmarks
+#   make clean          remove the build directories
+#
+# Knobs: JOBS (build parallelism, default: number of cores), CTEST_JOBS
+# (default 2), RUNS (bench repetitions, passed to run_kernels.sh).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CTEST_JOBS ?= 2
+
+BUILD_DIR    := build
+ASAN_DIR     := build-asan
+GCSTRESS_DIR := build-gcstress
+
+CMAKE_GEN := -G Ninja
+# Sanitizer and GC-stress builds keep assertions (no NDEBUG) and stay fast
+# enough to run the whole suite: -O1 for ASan, -O2 for GC stress.
+ASAN_FLAGS     := -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DRAYA_SANITIZE=ON
+GCSTRESS_FLAGS := -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O2 -g" -DRAYA_GC_STRESS=ON
+
+# Debian packages the build, the tests and the benchmark harness need.
+# nodejs is installed only when no `node` is on PATH (the machine image may
+# ship its own Node.js build).
+DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config libcaf-dev \
+                libboost-json1.81-dev libjemalloc-dev libgtest-dev \
+                libbenchmark-dev lua5.4
+
+CTEST := ctest --output-on-failure -j$(CTEST_JOBS)
+# Sanitizer reports should stop the test that triggered them, with a stack.
+SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
+                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+.PHONY: all deps configure build run test test-asan test-gcstress bench clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for pkg in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$pkg"; \
+	done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; \
+	  if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then sudo=sudo; fi; \
+	  echo "deps: installing$$missing"; \
+	  $$sudo apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+# Re-running cmake on an existing build directory is cheap and keeps the
+# cache in step with the flags below.
+configure: deps
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
+
+build: configure
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+run: build
+	$(BUILD_DIR)/bin/raya run --print-result examples/hello.raya
+
+test: build
+	$(CTEST) --test-dir $(BUILD_DIR)
+
+test-asan: deps
+	cmake -S . -B $(ASAN_DIR) $(CMAKE_GEN) $(ASAN_FLAGS)
+	cmake --build $(ASAN_DIR) -j$(JOBS)
+	$(SANITIZER_ENV) $(CTEST) --test-dir $(ASAN_DIR)
+
+test-gcstress: deps
+	cmake -S . -B $(GCSTRESS_DIR) $(CMAKE_GEN) $(GCSTRESS_FLAGS)
+	cmake --build $(GCSTRESS_DIR) -j$(JOBS)
+	$(CTEST) --test-dir $(GCSTRESS_DIR)
+
+# The kernel harness exits non-zero on a failed run or a checksum mismatch;
+# the micro-benchmarks still run, and the harness's status is kept.
+bench: build
+	@status=0; \
+	RAYA_BIN=$(CURDIR)/$(BUILD_DIR)/bin/raya bench/run_kernels.sh $(if $(RUNS),--runs $(RUNS)) || status=$$?; \
+	if [ -x $(BUILD_DIR)/bench/raya_micro_bench ]; then \
+	  $(BUILD_DIR)/bench/raya_micro_bench || status=$$?; \
+	else \
+	  echo "bench: no $(BUILD_DIR)/bench/raya_micro_bench (no micro-benchmarks yet)"; \
+	fi; \
+	exit $$status
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(GCSTRESS_DIR)

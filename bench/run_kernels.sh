@@ -1,0 +1,398 @@
+#!/usr/bin/env bash
+# Side-by-side kernel harness: runs every benchmark kernel (bench/kernels, a
+# copy of ../shared/bench) on raya and on its peer runtimes in one sitting,
+# times whole processes (one warm-up, then the median of RUNS runs), checks
+# that every runtime printed the same checksum, and prints a table of times
+# and raya/peer ratios with geometric means. See bench/README.md.
+#
+# Bash + awk only: a fresh machine may have no python.
+#
+# Usage: bench/run_kernels.sh [--kernels fib,loop] [--runs N] [--quick]
+#                             [--runtimes raya,lua5.4,node-jitless,...]
+# Environment: RAYA_BIN (default build/bin/raya), RAYA_BENCH_KERNELS (kernel
+# folder, default bench/kernels), RUNS (default 5), BENCH_TIMEOUT (seconds
+# per process, default 600).
+# Exit status: 0 when every run succeeded and all checksums agree, 1 when any
+# run failed, a required runtime is missing or a checksum differs, 64 on bad
+# usage.
+set -uo pipefail
+export LC_ALL=C
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [[ -n "${RAYA_BENCH_KERNELS:-}" ]]; then
+  KERNELS_DIR=$RAYA_BENCH_KERNELS
+elif [[ -d "$REPO/bench/kernels" ]]; then
+  KERNELS_DIR=$REPO/bench/kernels
+else
+  KERNELS_DIR=$REPO/../shared/bench
+fi
+RAYA_BIN=${RAYA_BIN:-$REPO/build/bin/raya}
+RUNS=${RUNS:-5}
+BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
+
+# N per kernel: the table in bench/kernels/README.md. The published peer
+# times and checksums are for these values.
+ALL_KERNELS=(fib loop sieve nbody binary_trees closures strings)
+declare -A FULL_N=([fib]=36 [loop]=8000000 [sieve]=250 [nbody]=400000
+                   [binary_trees]=16 [closures]=16000 [strings]=12000)
+# --quick: about a tenth of the work of FULL_N (fib and binary_trees grow
+# exponentially, so their N drops by a few steps rather than tenfold).
+# Checksums then differ from the full-size ones; they must still agree
+# across runtimes.
+declare -A QUICK_N=([fib]=31 [loop]=800000 [sieve]=25 [nbody]=40000
+                    [binary_trees]=13 [closures]=1600 [strings]=1200)
+
+# Runtime columns, in table order. Required ones are reported as failures
+# when missing; optional ones are dropped from the table when absent.
+ALL_RUNTIMES=(raya lua5.4 luajit-joff node-jitless node)
+declare -A RUNTIME_REQUIRED=([raya]=1 [lua5.4]=1 [luajit-joff]=0 [node-jitless]=1 [node]=0)
+
+usage() {
+  sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+}
+
+kernels_csv=""
+runtimes_csv=""
+quick=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --kernels) kernels_csv=${2:-}; shift 2 || { usage >&2; exit 64; } ;;
+    --kernels=*) kernels_csv=${1#*=}; shift ;;
+    --runs) RUNS=${2:-}; shift 2 || { usage >&2; exit 64; } ;;
+    --runs=*) RUNS=${1#*=}; shift ;;
+    --runtimes) runtimes_csv=${2:-}; shift 2 || { usage >&2; exit 64; } ;;
+    --runtimes=*) runtimes_csv=${1#*=}; shift ;;
+    --quick) quick=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run_kernels.sh: unknown argument '$1'" >&2; usage >&2; exit 64 ;;
+  esac
+done
+if ! [[ "$RUNS" =~ ^[1-9][0-9]*$ ]]; then
+  echo "run_kernels.sh: --runs / RUNS must be a positive integer, got '$RUNS'" >&2
+  exit 64
+fi
+
+KERNELS=()
+if [[ -n "$kernels_csv" ]]; then
+  IFS=, read -r -a KERNELS <<<"$kernels_csv"
+  for k in "${KERNELS[@]}"; do
+    if [[ -z "${FULL_N[$k]:-}" ]]; then
+      echo "run_kernels.sh: unknown kernel '$k' (known: ${ALL_KERNELS[*]})" >&2
+      exit 64
+    fi
+  done
+else
+  KERNELS=("${ALL_KERNELS[@]}")
+fi
+
+RUNTIMES=()
+if [[ -n "$runtimes_csv" ]]; then
+  IFS=, read -r -a RUNTIMES <<<"$runtimes_csv"
+  for r in "${RUNTIMES[@]}"; do
+    if [[ -z "${RUNTIME_REQUIRED[$r]:-}" ]]; then
+      echo "run_kernels.sh: unknown runtime '$r' (known: ${ALL_RUNTIMES[*]})" >&2
+      exit 64
+    fi
+    RUNTIME_REQUIRED[$r]=1   # asked for by name: missing means failure
+  done
+else
+  RUNTIMES=("${ALL_RUNTIMES[@]}")
+fi
+
+# --- runtimes ---------------------------------------------------------------
+
+# runtime_available NAME: is the runtime's program there?
+runtime_available() {
+  case "$1" in
+    raya) [[ -x "$RAYA_BIN" ]] ;;
+    lua5.4) command -v lua5.4 >/dev/null 2>&1 ;;
+    luajit-joff) command -v luajit >/dev/null 2>&1 ;;
+    node-jitless|node) command -v node >/dev/null 2>&1 ;;
+  esac
+}
+
+# write_program RUNTIME KERNEL N FILE_STEM: writes kernel source + footer,
+# prints the path of the file written.
+write_program() {
+  local runtime=$1 kernel=$2 n=$3 stem=$4 src file
+  case "$runtime" in
+    raya)
+      src=$KERNELS_DIR/$kernel.js; file=$stem.raya
+      { cat "$src"; printf '\nreturn benchmark(%s);\n' "$n"; } >"$file" ;;
+    lua5.4)
+      src=$KERNELS_DIR/$kernel.lua
+      [[ -f "$KERNELS_DIR/lua54/$kernel.lua" ]] && src=$KERNELS_DIR/lua54/$kernel.lua
+      file=$stem.lua
+      { cat "$src"; printf '\nprint(benchmark(%s))\n' "$n"; } >"$file" ;;
+    luajit-joff)
+      src=$KERNELS_DIR/$kernel.lua; file=$stem.lua
+      { cat "$src"; printf '\nprint(benchmark(%s))\n' "$n"; } >"$file" ;;
+    node-jitless|node)
+      src=$KERNELS_DIR/$kernel.js; file=$stem.js
+      { cat "$src"; printf '\nconsole.log(benchmark(%s));\n' "$n"; } >"$file" ;;
+  esac
+  printf '%s\n' "$file"
+}
+
+# command_for RUNTIME FILE: the argv (one word a line) that runs FILE.
+command_for() {
+  case "$1" in
+    raya) printf '%s\n' "$RAYA_BIN" run --print-result "$2" ;;
+    lua5.4) printf '%s\n' lua5.4 "$2" ;;
+    luajit-joff) printf '%s\n' luajit -joff "$2" ;;
+    node-jitless) printf '%s\n' node --jitless "$2" ;;
+    node) printf '%s\n' node "$2" ;;
+  esac
+}
+
+# --- timing -------------------------------------------------------------------
+
+now_us() {
+  if [[ -n "${EPOCHREALTIME:-}" ]]; then
+    local t=${EPOCHREALTIME/[.,]/}
+    printf '%s\n' "$((10#$t))"
+  else
+    local ns
+    ns=$(date +%s%N)
+    printf '%s\n' "$((ns / 1000))"
+  fi
+}
+
+# run_once OUT ERR ARGV...: runs one process; sets RUN_STATUS and RUN_SECONDS.
+run_once() {
+  local out=$1 err=$2 t0 t1
+  shift 2
+  t0=$(now_us)
+  timeout "$BENCH_TIMEOUT" "$@" >"$out" 2>"$err" </dev/null
+  RUN_STATUS=$?
+  t1=$(now_us)
+  RUN_SECONDS=$(awk -v us=$((t1 - t0)) 'BEGIN { printf "%.4f", us / 1e6 }')
+}
+
+# checksum_of FILE: the last stdout line, trimmed; Lua 5.4 prints an integral
+# float as "123.0", which is the same checksum as "123".
+checksum_of() {
+  tail -n 1 "$1" | tr -d '\r' | awk '{ sub(/^[ \t]+/, ""); sub(/[ \t]+$/, "");
+                                      if ($0 ~ /^-?[0-9]+\.0$/) sub(/\.0$/, "");
+                                      print }'
+}
+
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+    END { if (NR % 2) printf "%.4f\n", v[(NR + 1) / 2];
+          else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# --- main loop ----------------------------------------------------------------
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/raya-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+declare -A AVAILABLE=()
+COLUMNS_SHOWN=()
+PROBLEMS=()
+for r in "${RUNTIMES[@]}"; do
+  if runtime_available "$r"; then
+    AVAILABLE[$r]=1
+    COLUMNS_SHOWN+=("$r")
+  elif [[ "${RUNTIME_REQUIRED[$r]}" == 1 ]]; then
+    AVAILABLE[$r]=0
+    COLUMNS_SHOWN+=("$r")
+    case "$r" in
+      raya) PROBLEMS+=("raya: $RAYA_BIN is missing (build it: make build)") ;;
+      *) PROBLEMS+=("$r: not installed (make deps installs it)") ;;
+    esac
+  fi
+done
+
+has_column() {
+  local c
+  for c in "${COLUMNS_SHOWN[@]}"; do [[ "$c" == "$1" ]] && return 0; done
+  return 1
+}
+
+# Results: TIME[kernel,runtime] = median seconds or "", STATE[...] = ok |
+# fail | mismatch | missing, SUM[...] = checksum.
+declare -A TIME=() STATE=() SUM=()
+
+mode="full-size N (checksums as in bench/kernels/README.md)"
+[[ $quick == 1 ]] && mode="--quick: reduced N (checksums differ from the full-size ones)"
+{
+  echo "kernels: $KERNELS_DIR"
+  echo "raya:    $RAYA_BIN"
+  echo "runs:    1 warm-up + $RUNS timed, median of whole-process wall time"
+  echo "mode:    $mode"
+  echo
+} >&2
+
+for kernel in "${KERNELS[@]}"; do
+  if [[ $quick == 1 ]]; then n=${QUICK_N[$kernel]}; else n=${FULL_N[$kernel]}; fi
+  for r in "${COLUMNS_SHOWN[@]}"; do
+    key=$kernel,$r
+    if [[ "${AVAILABLE[$r]}" != 1 ]]; then
+      STATE[$key]=missing
+      continue
+    fi
+    dir=$TMP/$r
+    mkdir -p "$dir"
+    file=$(write_program "$r" "$kernel" "$n" "$dir/$kernel")
+    mapfile -t argv < <(command_for "$r" "$file")
+    out=$dir/$kernel.out
+    err=$dir/$kernel.err
+    printf '  %-13s %-13s warm-up' "$kernel" "$r" >&2
+    run_once "$out" "$err" "${argv[@]}"
+    if [[ $RUN_STATUS != 0 ]]; then
+      reason="exit status $RUN_STATUS"
+      [[ $RUN_STATUS == 124 ]] && reason="timed out after ${BENCH_TIMEOUT}s"
+      first_err=$(head -n 1 "$err")
+      PROBLEMS+=("$kernel on $r: $reason${first_err:+: $first_err}")
+      STATE[$key]=fail
+      printf ' FAILED (%s)\n' "$reason" >&2
+      continue
+    fi
+    sum=$(checksum_of "$out")
+    if [[ -z "$sum" ]]; then
+      PROBLEMS+=("$kernel on $r: printed no checksum")
+      STATE[$key]=fail
+      printf ' FAILED (no output)\n' >&2
+      continue
+    fi
+    SUM[$key]=$sum
+    STATE[$key]=ok
+    times=()
+    for ((i = 1; i <= RUNS; i++)); do
+      printf ' %d' "$i" >&2
+      run_once "$out" "$err" "${argv[@]}"
+      this_sum=$(checksum_of "$out")
+      if [[ $RUN_STATUS != 0 || "$this_sum" != "$sum" ]]; then
+        PROBLEMS+=("$kernel on $r: run $i gave status $RUN_STATUS, checksum '$this_sum' (warm-up gave '$sum')")
+        STATE[$key]=fail
+        break
+      fi
+      times+=("$RUN_SECONDS")
+    done
+    if [[ "${STATE[$key]}" == ok ]]; then
+      TIME[$key]=$(median "${times[@]}")
+      printf ' -> %ss  checksum %s\n' "${TIME[$key]}" "$sum" >&2
+    else
+      printf ' FAILED\n' >&2
+    fi
+  done
+
+  # The reference checksum is node --jitless's (the kernels are JavaScript),
+  # else the first runtime that produced one. Every other runtime must agree.
+  ref=""
+  for r in node-jitless "${COLUMNS_SHOWN[@]}"; do
+    if [[ "${STATE[$kernel,$r]:-}" == ok ]]; then ref=${SUM[$kernel,$r]}; break; fi
+  done
+  detail=""
+  for r in "${COLUMNS_SHOWN[@]}"; do
+    key=$kernel,$r
+    [[ -n "${SUM[$key]:-}" ]] && detail+=" $r=${SUM[$key]}"
+    if [[ "${STATE[$key]}" == ok && "${SUM[$key]}" != "$ref" ]]; then
+      STATE[$key]=mismatch
+    fi
+  done
+  for r in "${COLUMNS_SHOWN[@]}"; do
+    if [[ "${STATE[$kernel,$r]}" == mismatch ]]; then
+      PROBLEMS+=("$kernel: checksums differ:$detail")
+      break
+    fi
+  done
+done
+echo >&2
+
+# --- table --------------------------------------------------------------------
+
+cell_for() {   # KEY -> printable time cell
+  case "${STATE[$1]}" in
+    ok) printf '%.3f' "${TIME[$1]}" ;;
+    mismatch) printf '%.3f!' "${TIME[$1]:-0}" ;;
+    fail) printf 'FAIL' ;;
+    missing) printf 'n/a' ;;
+  esac
+}
+
+ratio_for() {  # KERNEL PEER -> raya/peer or "-"
+  local a=$1,raya b=$1,$2
+  if [[ "${STATE[$a]:-}" == ok && "${STATE[$b]:-}" == ok ]]; then
+    awk -v x="${TIME[$a]}" -v y="${TIME[$b]}" 'BEGIN { if (y > 0) printf "%.2f", x / y; else print "-" }'
+  else
+    printf -- '-'
+  fi
+}
+
+# geomean VALUES...: geometric mean of the numeric arguments ("-" if none).
+geomean() {
+  printf '%s\n' "$@" | awk '$1 > 0 { s += log($1); n++ }
+    END { if (n) printf "%.3f", exp(s / n); else printf "-" }'
+}
+
+header=$(printf '%-13s %9s' kernel N)
+for r in "${COLUMNS_SHOWN[@]}"; do header+=$(printf ' %13s' "$r"); done
+has_column lua5.4 && header+=$(printf ' %11s' raya/lua)
+has_column node-jitless && header+=$(printf ' %13s' raya/jitless)
+header+=$(printf '  %s' check)
+echo "$header"
+echo "$header" | sed 's/[^ ]/-/g'
+
+declare -A COLUMN_TIMES=()
+ratios_lua=()
+ratios_jitless=()
+for kernel in "${KERNELS[@]}"; do
+  if [[ $quick == 1 ]]; then n=${QUICK_N[$kernel]}; else n=${FULL_N[$kernel]}; fi
+  line=$(printf '%-13s %9s' "$kernel" "$n")
+  check=ok
+  for r in "${COLUMNS_SHOWN[@]}"; do
+    key=$kernel,$r
+    line+=$(printf ' %13s' "$(cell_for "$key")")
+    case "${STATE[$key]}" in
+      ok) COLUMN_TIMES[$r]+=" ${TIME[$key]}" ;;
+      mismatch) check=MISMATCH ;;
+      fail|missing) [[ $check == ok ]] && check=FAIL ;;
+    esac
+  done
+  if has_column lua5.4; then
+    rl=$(ratio_for "$kernel" lua5.4); line+=$(printf ' %11s' "$rl")
+    [[ "$rl" != - ]] && ratios_lua+=("$rl")
+  fi
+  if has_column node-jitless; then
+    rj=$(ratio_for "$kernel" node-jitless); line+=$(printf ' %13s' "$rj")
+    [[ "$rj" != - ]] && ratios_jitless+=("$rj")
+  fi
+  line+="  $check"
+  echo "$line"
+done
+
+nk=${#KERNELS[@]}
+line=$(printf '%-13s %9s' geomean "")
+for r in "${COLUMNS_SHOWN[@]}"; do
+  # shellcheck disable=SC2086  # word-splitting the list of times is intended
+  set -- ${COLUMN_TIMES[$r]:-}
+  g=$(geomean "$@")
+  [[ $# -lt $nk && $g != - ]] && g="$g($#)"
+  line+=$(printf ' %13s' "$g")
+done
+if has_column lua5.4; then
+  g=$(geomean "${ratios_lua[@]}")
+  [[ ${#ratios_lua[@]} -lt $nk && $g != - ]] && g="$g(${#ratios_lua[@]})"
+  line+=$(printf ' %11s' "$g")
+fi
+if has_column node-jitless; then
+  g=$(geomean "${ratios_jitless[@]}")
+  [[ ${#ratios_jitless[@]} -lt $nk && $g != - ]] && g="$g(${#ratios_jitless[@]})"
+  line+=$(printf ' %13s' "$g")
+fi
+echo "$line"
+echo
+echo "Seconds: median whole-process wall time. Ratios below 1 mean raya is faster."
+echo "'!' after a time: checksum differs from the reference; FAIL: the run failed;"
+echo "n/a: runtime missing; geomean(k): over the k kernels that produced a time."
+
+if [[ ${#PROBLEMS[@]} -gt 0 ]]; then
+  echo
+  echo "PROBLEMS:"
+  printf '  %s\n' "${PROBLEMS[@]}"
+  exit 1
+fi
+exit 0

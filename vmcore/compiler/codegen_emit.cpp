@@ -1,0 +1,136 @@
+// Instruction emission, jumps, constants, registers and line tables.
+#include <cmath>
+#include <cstring>
+
+#include "vmcore/compiler/codegen.hpp"
+#include "vmcore/value/unicode.hpp"
+
+namespace raya::vm::compiler {
+
+namespace {
+constexpr uint16_t kMaxRegisters = 4000;  // the verifier accepts up to 4096
+}
+
+CodeGen::CodeGen(Module& module, std::vector<std::string> builtin_names, bool is_prelude)
+    : module_(module), builtin_names_(std::move(builtin_names)), is_prelude_(is_prelude) {}
+
+void CodeGen::error(SourcePos pos, std::string message) {
+  if (file_ != nullptr) file_->sink->error(pos, std::move(message));
+}
+
+size_t CodeGen::emit(Opcode op, uint16_t a, uint16_t b, uint16_t c) {
+  fs_->proto.code.push_back(encode(op, a, b, c));
+  return fs_->proto.code.size() - 1;
+}
+
+size_t CodeGen::emit_jump(Opcode op, uint16_t a) {
+  fs_->proto.code.push_back(encode_long(op, a, 0));
+  return fs_->proto.code.size() - 1;
+}
+
+size_t CodeGen::emit_jump16(Opcode op, uint16_t a, uint16_t b) {
+  fs_->proto.code.push_back(encode(op, a, b, 0));
+  return fs_->proto.code.size() - 1;
+}
+
+void CodeGen::patch_to(size_t at, size_t target) {
+  Instr& ins = fs_->proto.code[at];
+  int64_t offset = int64_t(target) - int64_t(at) - 1;
+  Opcode op = op_of(ins);
+  if (opcode_info(op).c == OperandKind::Jump16) {
+    if (offset < INT16_MIN || offset > INT16_MAX) {
+      error({fs_->last_line, fs_->last_column}, "function body too large for a conditional jump; split it up");
+      return;
+    }
+    ins = encode(op, arg_a(ins), arg_b(ins), uint16_t(int16_t(offset)));
+  } else {
+    ins = encode_long(op, arg_a(ins), int32_t(offset));
+  }
+}
+
+void CodeGen::patch_to_here(size_t at) { patch_to(at, here()); }
+
+void CodeGen::emit_jump_back(Opcode op, uint16_t a, size_t target) {
+  size_t at = emit_jump(op, a);
+  patch_to(at, target);
+}
+
+void CodeGen::mark_line(SourcePos pos) {
+  if (pos.line == 0) return;
+  if (pos.line == fs_->last_line && pos.column == fs_->last_column) return;
+  auto& lines = fs_->proto.lines;
+  uint32_t pc = uint32_t(here());
+  if (!lines.empty() && lines.back().pc == pc) {
+    lines.back().line = pos.line;
+    lines.back().column = pos.column;
+  } else {
+    lines.push_back(LineEntry{pc, pos.line, pos.column});
+  }
+  fs_->last_line = pos.line;
+  fs_->last_column = pos.column;
+}
+
+uint16_t CodeGen::constant_number(double d) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, 8);
+  auto it = number_constants_.find(bits);
+  if (it != number_constants_.end()) return it->second;
+  if (module_.constants.size() >= 65535) {
+    error({fs_->last_line, fs_->last_column}, "too many constants in one program");
+    return 0;
+  }
+  uint16_t idx = uint16_t(module_.constants.size());
+  module_.constants.push_back(Constant::of_number(d));
+  number_constants_[bits] = idx;
+  return idx;
+}
+
+uint16_t CodeGen::constant_string(const std::u16string& s) {
+  auto it = string_constants_.find(s);
+  if (it != string_constants_.end()) return it->second;
+  if (module_.constants.size() >= 65535) {
+    error({fs_ ? fs_->last_line : 0, fs_ ? fs_->last_column : 0}, "too many constants in one program");
+    return 0;
+  }
+  uint16_t idx = uint16_t(module_.constants.size());
+  module_.constants.push_back(Constant::of_string(s));
+  string_constants_[s] = idx;
+  return idx;
+}
+
+uint16_t CodeGen::constant_string_utf8(const std::string& s) { return constant_string(utf8_to_utf16(s)); }
+
+uint16_t CodeGen::new_cache_u16(const std::u16string& name) {
+  auto& names = fs_->proto.ic_names;
+  if (names.size() >= 65535) {
+    error({fs_->last_line, fs_->last_column}, "too many property accesses in one function");
+    return 0;
+  }
+  names.push_back(constant_string(name));
+  return uint16_t(names.size() - 1);
+}
+
+uint16_t CodeGen::new_cache(const std::string& name) { return new_cache_u16(utf8_to_utf16(name)); }
+
+uint16_t CodeGen::alloc_reg(SourcePos pos) { return alloc_regs(1, pos); }
+
+uint16_t CodeGen::alloc_regs(uint16_t n, SourcePos pos) {
+  uint16_t r = fs_->next_reg;
+  if (uint32_t(r) + n > kMaxRegisters) {
+    error(pos, "function needs more than " + std::to_string(kMaxRegisters) + " registers; split it up");
+    return uint16_t(kMaxRegisters - n);
+  }
+  fs_->next_reg = uint16_t(r + n);
+  if (fs_->next_reg > fs_->max_reg) fs_->max_reg = fs_->next_reg;
+  return r;
+}
+
+void CodeGen::load_int(uint16_t reg, double value) {
+  if (value >= -32768 && value <= 32767 && value == std::floor(value) && !(value == 0 && std::signbit(value))) {
+    emit(Opcode::LoadInt, reg, uint16_t(int16_t(value)));
+  } else {
+    emit(Opcode::LoadK, reg, constant_number(value));
+  }
+}
+
+}  // namespace raya::vm::compiler

@@ -1,0 +1,860 @@
+// Expressions: operators, calls (method calls use CallMethod with an inline
+// cache), member access, optional chains, literals and assignments.
+#include <algorithm>
+#include <cmath>
+
+#include "vmcore/compiler/codegen.hpp"
+#include "vmcore/value/number_format.hpp"
+
+namespace raya::vm::compiler {
+
+namespace {
+
+/// Does evaluating `e` assign any variable? (Then an operand evaluated before
+/// it must be copied, not read from the variable's register later.)
+bool has_assignment(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Assign:
+    case ExprKind::Update:
+      return true;
+    case ExprKind::Binary:
+      return has_assignment(*e.as<BinaryExpr>().left) || has_assignment(*e.as<BinaryExpr>().right);
+    case ExprKind::Logical:
+      return has_assignment(*e.as<LogicalExpr>().left) || has_assignment(*e.as<LogicalExpr>().right);
+    case ExprKind::Unary:
+      return has_assignment(*e.as<UnaryExpr>().operand);
+    case ExprKind::Conditional: {
+      const auto& c = e.as<ConditionalExpr>();
+      return has_assignment(*c.test) || has_assignment(*c.consequent) || has_assignment(*c.alternate);
+    }
+    case ExprKind::Call: {
+      const auto& c = e.as<CallExpr>();
+      if (has_assignment(*c.callee)) return true;
+      for (const auto& a : c.args)
+        if (has_assignment(*a)) return true;
+      return false;
+    }
+    case ExprKind::Member: {
+      const auto& m = e.as<MemberExpr>();
+      return has_assignment(*m.object) || (m.computed && has_assignment(*m.computed));
+    }
+    case ExprKind::Sequence:
+      for (const auto& x : e.as<SequenceExpr>().exprs)
+        if (has_assignment(*x)) return true;
+      return false;
+    case ExprKind::Template:
+      for (const auto& x : e.as<TemplateExpr>().exprs)
+        if (has_assignment(*x)) return true;
+      return false;
+    case ExprKind::Array:
+      for (const auto& x : e.as<ArrayExpr>().elements)
+        if (has_assignment(*x)) return true;
+      return false;
+    case ExprKind::Object:
+    case ExprKind::OptionalChain:
+    case ExprKind::New:
+    case ExprKind::Spread:
+    case ExprKind::Await:
+      return true;  // conservative
+    default:
+      return false;
+  }
+}
+
+/// True when compiling `e` into dest writes dest only with its final
+/// instruction, so dest may be a variable that `e` itself reads.
+bool writes_dest_last(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Number:
+    case ExprKind::String:
+    case ExprKind::Bool:
+    case ExprKind::Null:
+    case ExprKind::Identifier:
+    case ExprKind::This:
+    case ExprKind::Binary:
+    case ExprKind::Unary:
+    case ExprKind::Call:
+    case ExprKind::New:
+    case ExprKind::Member:
+    case ExprKind::Function:
+    case ExprKind::Arrow:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_small_int(const Expr& e, int32_t& out) {
+  if (e.kind != ExprKind::Number) return false;
+  double d = e.as<NumberExpr>().value;
+  if (d >= -32767 && d <= 32767 && d == std::floor(d) && !(d == 0 && std::signbit(d))) {
+    out = int32_t(d);
+    return true;
+  }
+  return false;
+}
+
+std::string anonymous_function_name(const Expr& value) {
+  if (value.kind == ExprKind::Arrow) return value.as<ArrowFunctionExpr>().function->name;
+  if (value.kind == ExprKind::Function) return value.as<FunctionExpr>().function->name;
+  return "x";
+}
+
+}  // namespace
+
+uint16_t CodeGen::expr_any(const Expr& e) {
+  if (e.kind == ExprKind::Identifier) {
+    const std::string& name = e.as<IdentifierExpr>().name;
+    Binding b = resolve(name, e.pos);
+    if (b.kind == Binding::Kind::Local && !b.maybe_uninitialized) return uint16_t(b.index);
+    uint16_t r = alloc_reg(e.pos);
+    load_binding(b, r, name, e.pos);
+    return r;
+  }
+  if (e.kind == ExprKind::This) {
+    Binding b = resolve("this", e.pos);
+    if (b.kind == Binding::Kind::Local) return uint16_t(b.index);
+  }
+  uint16_t r = alloc_reg(e.pos);
+  expr_to(e, r);
+  return r;
+}
+
+void CodeGen::expr_discard(const Expr& e) {
+  uint16_t level = fs_->next_reg;
+  switch (e.kind) {
+    case ExprKind::Assign:
+      assign(e.as<AssignExpr>(), 0, false);
+      break;
+    case ExprKind::Update:
+      update(e.as<UpdateExpr>(), 0, false);
+      break;
+    default: {
+      uint16_t r = alloc_reg(e.pos);
+      expr_to(e, r);
+      break;
+    }
+  }
+  free_regs_to(level);
+}
+
+void CodeGen::expr_to(const Expr& e, uint16_t dest) {
+  uint16_t level = fs_->next_reg;
+  switch (e.kind) {
+    case ExprKind::Number:
+      load_int(dest, e.as<NumberExpr>().value);
+      break;
+    case ExprKind::String:
+      emit(Opcode::LoadK, dest, constant_string(e.as<StringExpr>().value));
+      break;
+    case ExprKind::Template:
+      template_literal(e.as<TemplateExpr>(), dest);
+      break;
+    case ExprKind::Bool:
+      emit(e.as<BoolExpr>().value ? Opcode::LoadTrue : Opcode::LoadFalse, dest);
+      break;
+    case ExprKind::Null:
+      emit(Opcode::LoadNull, dest);
+      break;
+    case ExprKind::Identifier: {
+      const std::string& name = e.as<IdentifierExpr>().name;
+      mark_line(e.pos);
+      load_binding(resolve(name, e.pos), dest, name, e.pos);
+      break;
+    }
+    case ExprKind::This:
+      load_this(dest, e.pos);
+      break;
+    case ExprKind::Super:
+      error(e.pos, "'super' must be followed by a call or a property access");
+      break;
+    case ExprKind::Array:
+      array_literal(e.as<ArrayExpr>(), dest);
+      break;
+    case ExprKind::Object:
+      object_literal(e.as<ObjectExpr>(), dest);
+      break;
+    case ExprKind::Function: {
+      const FunctionNode& fn = *e.as<FunctionExpr>().function;
+      if (!fn.name.empty() && is_captured(fn.name)) {
+        // A named function expression sees its own name: bind it in a cell
+        // of a tiny scope around the closure.
+        push_scope();
+        LocalVar& self = declare_local(fn.name, true, false, e.pos);
+        uint16_t cell = self.reg;
+        uint16_t tmp = alloc_reg(e.pos);
+        emit(Opcode::LoadEmpty, tmp);
+        emit(Opcode::NewCell, cell, tmp);
+        fs_->scopes.back().vars.back().initialized = true;
+        emit_closure(fn, tmp);
+        emit(Opcode::SetCell, cell, tmp);
+        emit(Opcode::Mov, dest, tmp);
+        pop_scope();
+      } else {
+        emit_closure(fn, dest);
+      }
+      break;
+    }
+    case ExprKind::Arrow:
+      emit_closure(*e.as<ArrowFunctionExpr>().function, dest);
+      break;
+    case ExprKind::Class:
+      compile_class(*e.as<ClassExpr>().klass, dest);
+      break;
+    case ExprKind::Unary:
+      unary(e.as<UnaryExpr>(), dest);
+      break;
+    case ExprKind::Update:
+      update(e.as<UpdateExpr>(), dest, true);
+      break;
+    case ExprKind::Binary:
+      binary(e.as<BinaryExpr>(), dest);
+      break;
+    case ExprKind::Logical:
+      logical(e.as<LogicalExpr>(), dest);
+      break;
+    case ExprKind::Assign:
+      assign(e.as<AssignExpr>(), dest, true);
+      break;
+    case ExprKind::Conditional: {
+      const auto& c = e.as<ConditionalExpr>();
+      std::vector<size_t> to_else;
+      branch_if_false(*c.test, to_else);
+      expr_to(*c.consequent, dest);
+      size_t to_end = emit_jump(Opcode::Jmp);
+      for (size_t j : to_else) patch_to_here(j);
+      expr_to(*c.alternate, dest);
+      patch_to_here(to_end);
+      break;
+    }
+    case ExprKind::Call:
+      call(e.as<CallExpr>(), dest, nullptr);
+      break;
+    case ExprKind::New:
+      new_expr(e.as<NewExpr>(), dest);
+      break;
+    case ExprKind::Member:
+      member(e.as<MemberExpr>(), dest, nullptr);
+      break;
+    case ExprKind::OptionalChain: {
+      std::vector<size_t> exits;
+      chain(*e.as<OptionalChainExpr>().expr, dest, &exits);
+      if (!exits.empty()) {
+        size_t to_end = emit_jump(Opcode::Jmp);
+        for (size_t x : exits) patch_to_here(x);
+        emit(Opcode::LoadUndef, dest);
+        patch_to_here(to_end);
+      }
+      break;
+    }
+    case ExprKind::Await:
+      error(e.pos, "'await' needs tasks, which this version of Raya does not support yet");
+      break;
+    case ExprKind::Sequence: {
+      const auto& seq = e.as<SequenceExpr>();
+      for (size_t i = 0; i + 1 < seq.exprs.size(); ++i) expr_discard(*seq.exprs[i]);
+      expr_to(*seq.exprs.back(), dest);
+      break;
+    }
+    case ExprKind::Spread:
+      error(e.pos, "spread ('...') is only allowed in array literals, calls and object literals");
+      break;
+  }
+  free_regs_to(level);
+}
+
+void CodeGen::chain(const Expr& e, uint16_t dest, std::vector<size_t>* chain_exits) {
+  if (e.kind == ExprKind::Member) {
+    member(e.as<MemberExpr>(), dest, chain_exits);
+  } else if (e.kind == ExprKind::Call) {
+    call(e.as<CallExpr>(), dest, chain_exits);
+  } else {
+    expr_to(e, dest);
+  }
+}
+
+void CodeGen::unary(const UnaryExpr& e, uint16_t dest) {
+  switch (e.op) {
+    case UnaryOp::Minus: {
+      if (e.operand->kind == ExprKind::Number) {
+        load_int(dest, -e.operand->as<NumberExpr>().value);
+        return;
+      }
+      uint16_t r = expr_any(*e.operand);
+      emit(Opcode::Neg, dest, r);
+      return;
+    }
+    case UnaryOp::Plus: emit(Opcode::Plus, dest, expr_any(*e.operand)); return;
+    case UnaryOp::Not: emit(Opcode::Not, dest, expr_any(*e.operand)); return;
+    case UnaryOp::BitNot: emit(Opcode::BitNot, dest, expr_any(*e.operand)); return;
+    case UnaryOp::Typeof: {
+      if (e.operand->kind == ExprKind::Identifier) {
+        const std::string& name = e.operand->as<IdentifierExpr>().name;
+        Binding b = resolve_in(fs_, name);
+        bool known = b.kind != Binding::Kind::Missing || file_->top.count(name) || name == "undefined" ||
+                     std::find(builtin_names_.begin(), builtin_names_.end(), name) != builtin_names_.end();
+        if (!known) {
+          emit(Opcode::LoadK, dest, constant_string(u"undefined"));
+          return;
+        }
+      }
+      emit(Opcode::Typeof, dest, expr_any(*e.operand));
+      return;
+    }
+    case UnaryOp::Void:
+      expr_discard(*e.operand);
+      emit(Opcode::LoadUndef, dest);
+      return;
+    case UnaryOp::Delete:
+      error(e.pos, "the 'delete' operator is not supported in Raya; use a Map for dynamic keys");
+      return;
+  }
+}
+
+void CodeGen::binary(const BinaryExpr& e, uint16_t dest) {
+  int32_t imm = 0;
+  if ((e.op == BinaryOp::Add || e.op == BinaryOp::Sub) && is_small_int(*e.right, imm)) {
+    uint16_t l = expr_any(*e.left);
+    mark_line(e.pos);
+    emit(Opcode::AddI, dest, l, uint16_t(int16_t(e.op == BinaryOp::Add ? imm : -imm)));
+    return;
+  }
+  uint16_t l;
+  if (has_assignment(*e.right)) {
+    l = alloc_reg(e.pos);
+    expr_to(*e.left, l);
+  } else {
+    l = expr_any(*e.left);
+  }
+  uint16_t r = expr_any(*e.right);
+  mark_line(e.pos);
+  switch (e.op) {
+    case BinaryOp::Add: emit(Opcode::Add, dest, l, r); return;
+    case BinaryOp::Sub: emit(Opcode::Sub, dest, l, r); return;
+    case BinaryOp::Mul: emit(Opcode::Mul, dest, l, r); return;
+    case BinaryOp::Div: emit(Opcode::Div, dest, l, r); return;
+    case BinaryOp::Mod: emit(Opcode::Mod, dest, l, r); return;
+    case BinaryOp::Exp: emit(Opcode::Pow, dest, l, r); return;
+    case BinaryOp::Eq:
+    case BinaryOp::StrictEq: emit(Opcode::Eq, dest, l, r); return;
+    case BinaryOp::NotEq:
+    case BinaryOp::StrictNotEq: emit(Opcode::Ne, dest, l, r); return;
+    case BinaryOp::Lt: emit(Opcode::Lt, dest, l, r); return;
+    case BinaryOp::LtEq: emit(Opcode::Le, dest, l, r); return;
+    case BinaryOp::Gt: emit(Opcode::Lt, dest, r, l); return;
+    case BinaryOp::GtEq: emit(Opcode::Le, dest, r, l); return;
+    case BinaryOp::BitAnd: emit(Opcode::BitAnd, dest, l, r); return;
+    case BinaryOp::BitOr: emit(Opcode::BitOr, dest, l, r); return;
+    case BinaryOp::BitXor: emit(Opcode::BitXor, dest, l, r); return;
+    case BinaryOp::Shl: emit(Opcode::Shl, dest, l, r); return;
+    case BinaryOp::Shr: emit(Opcode::Shr, dest, l, r); return;
+    case BinaryOp::UShr: emit(Opcode::UShr, dest, l, r); return;
+    case BinaryOp::In: emit(Opcode::In, dest, l, r); return;
+    case BinaryOp::Instanceof: emit(Opcode::InstanceOf, dest, l, r); return;
+  }
+}
+
+void CodeGen::logical(const LogicalExpr& e, uint16_t dest) {
+  expr_to(*e.left, dest);
+  Opcode skip = e.op == LogicalOp::And ? Opcode::JmpIfNot
+                : e.op == LogicalOp::Or ? Opcode::JmpIf
+                                        : Opcode::JmpIfNotNullish;
+  size_t j = emit_jump(skip, dest);
+  expr_to(*e.right, dest);
+  patch_to_here(j);
+}
+
+void CodeGen::template_literal(const TemplateExpr& e, uint16_t dest) {
+  uint16_t level = fs_->next_reg;
+  uint16_t acc = alloc_reg(e.pos);
+  uint16_t part = alloc_reg(e.pos);
+  emit(Opcode::LoadK, acc, constant_string(e.quasis[0]));
+  for (size_t i = 0; i < e.exprs.size(); ++i) {
+    uint16_t inner = fs_->next_reg;
+    uint16_t v = expr_any(*e.exprs[i]);
+    emit(Opcode::ToString, part, v);
+    free_regs_to(inner);
+    emit(Opcode::Add, acc, acc, part);
+    if (!e.quasis[i + 1].empty()) {
+      emit(Opcode::LoadK, part, constant_string(e.quasis[i + 1]));
+      emit(Opcode::Add, acc, acc, part);
+    }
+  }
+  emit(Opcode::Mov, dest, acc);
+  free_regs_to(level);
+}
+
+void CodeGen::array_literal(const ArrayExpr& e, uint16_t dest) {
+  uint16_t level = fs_->next_reg;
+  uint16_t arr = alloc_reg(e.pos);
+  emit(Opcode::NewArray, arr, uint16_t(std::min<size_t>(e.elements.size(), 65535)));
+  for (const ExprPtr& el : e.elements) {
+    uint16_t inner = fs_->next_reg;
+    if (el->kind == ExprKind::Spread) {
+      uint16_t r = expr_any(*el->as<SpreadExpr>().argument);
+      emit(Opcode::ArraySpread, arr, r);
+    } else {
+      uint16_t r = expr_any(*el);
+      emit(Opcode::ArrayPush, arr, r);
+    }
+    free_regs_to(inner);
+  }
+  emit(Opcode::Mov, dest, arr);
+  free_regs_to(level);
+}
+
+void CodeGen::property_key(const PropertyKey& key, uint16_t dest) {
+  switch (key.kind) {
+    case PropertyKeyKind::Identifier:
+    case PropertyKeyKind::String:
+      emit(Opcode::LoadK, dest, constant_string(key.string_value));
+      return;
+    case PropertyKeyKind::Number:
+      emit(Opcode::LoadK, dest, constant_string_utf8(number_to_string(key.number_value)));
+      return;
+    case PropertyKeyKind::Computed:
+      expr_to(*key.computed, dest);
+      return;
+  }
+}
+
+void CodeGen::object_literal(const ObjectExpr& e, uint16_t dest) {
+  uint16_t level = fs_->next_reg;
+  uint16_t obj = alloc_reg(e.pos);
+  emit(Opcode::NewObject, obj);
+  for (const ObjectProperty& p : e.properties) {
+    uint16_t inner = fs_->next_reg;
+    mark_line(p.pos);
+    switch (p.kind) {
+      case PropertyKind::Init: {
+        bool static_key = p.key.kind == PropertyKeyKind::Identifier || p.key.kind == PropertyKeyKind::String;
+        uint16_t v = alloc_reg(p.pos);
+        if ((p.value->kind == ExprKind::Arrow || p.value->kind == ExprKind::Function) &&
+            anonymous_function_name(*p.value).empty() && static_key) {
+          const FunctionNode& fn = p.value->kind == ExprKind::Arrow ? *p.value->as<ArrowFunctionExpr>().function
+                                                                   : *p.value->as<FunctionExpr>().function;
+          emit_closure(fn, v, p.key.name.empty() ? "" : p.key.name);
+        } else {
+          expr_to(*p.value, v);
+        }
+        if (static_key) {
+          emit(Opcode::SetProp, obj, new_cache_u16(p.key.string_value), v);
+        } else {
+          uint16_t k = alloc_reg(p.pos);
+          property_key(p.key, k);
+          emit(Opcode::SetElem, obj, k, v);
+        }
+        break;
+      }
+      case PropertyKind::Method:
+      case PropertyKind::Getter:
+      case PropertyKind::Setter: {
+        uint16_t k = alloc_reg(p.pos);
+        property_key(p.key, k);
+        uint16_t f = alloc_reg(p.pos);
+        const FunctionNode& fn = *p.value->as<FunctionExpr>().function;
+        emit_closure(fn, f, fn.name.empty() ? p.key.name : fn.name);
+        Opcode op = p.kind == PropertyKind::Method   ? Opcode::DefineMethod
+                    : p.kind == PropertyKind::Getter ? Opcode::DefineGetter
+                                                     : Opcode::DefineSetter;
+        emit(op, obj, k, f);
+        break;
+      }
+      case PropertyKind::Spread: {
+        uint16_t v = expr_any(*p.value);
+        emit(Opcode::ObjectSpread, obj, v);
+        break;
+      }
+    }
+    free_regs_to(inner);
+  }
+  emit(Opcode::Mov, dest, obj);
+  free_regs_to(level);
+}
+
+bool CodeGen::emit_arguments(const std::vector<ExprPtr>& args, uint16_t window, uint16_t& argc, SourcePos pos) {
+  bool spread = false;
+  for (const ExprPtr& a : args)
+    if (a->kind == ExprKind::Spread) spread = true;
+  if (!spread) {
+    for (size_t i = 0; i < args.size(); ++i) expr_to(*args[i], uint16_t(window + 2 + i));
+    argc = uint16_t(args.size());
+    return false;
+  }
+  uint16_t arr = uint16_t(window + 2);
+  emit(Opcode::NewArray, arr, uint16_t(std::min<size_t>(args.size(), 65535)));
+  for (const ExprPtr& a : args) {
+    uint16_t inner = fs_->next_reg;
+    if (a->kind == ExprKind::Spread) {
+      emit(Opcode::ArraySpread, arr, expr_any(*a->as<SpreadExpr>().argument));
+    } else {
+      emit(Opcode::ArrayPush, arr, expr_any(*a));
+    }
+    free_regs_to(inner);
+  }
+  argc = 0;
+  (void)pos;
+  return true;
+}
+
+void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_exits) {
+  uint16_t level = fs_->next_reg;
+  bool spread = false;
+  for (const ExprPtr& a : e.args)
+    if (a->kind == ExprKind::Spread) spread = true;
+  if (e.args.size() > 60000) {
+    error(e.pos, "too many arguments");
+    return;
+  }
+  uint16_t window = alloc_regs(uint16_t(2 + (spread ? 1 : e.args.size())), e.pos);
+  uint16_t argc = 0;
+  const Expr& callee = *e.callee;
+
+  if (callee.kind == ExprKind::Super) {
+    if (fs_->ctor_class == nullptr || !fs_->is_derived_ctor) {
+      error(e.pos, "'super' calls are only allowed in the constructor of a derived class");
+      free_regs_to(level);
+      return;
+    }
+    spread = emit_arguments(e.args, window, argc, e.pos);
+    mark_line(e.pos);
+    if (spread) {
+      emit(Opcode::SuperCallSpread, window);
+    } else {
+      emit(Opcode::SuperCall, window, argc);
+    }
+    emit_field_initializers(*fs_->ctor_class);
+    load_this(dest, e.pos);
+    free_regs_to(level);
+    return;
+  }
+
+  if (callee.kind == ExprKind::Member && callee.as<MemberExpr>().object->kind != ExprKind::Super) {
+    const MemberExpr& m = callee.as<MemberExpr>();
+    // Receiver in window+1, method looked up by name (CallMethod) or key.
+    if (chain_exits != nullptr && (m.object->kind == ExprKind::Member || m.object->kind == ExprKind::Call)) {
+      chain(*m.object, uint16_t(window + 1), chain_exits);
+    } else {
+      expr_to(*m.object, uint16_t(window + 1));
+    }
+    if (m.optional && chain_exits != nullptr) chain_exits->push_back(emit_jump(Opcode::JmpIfNullish, uint16_t(window + 1)));
+    bool direct_method = !m.computed && !e.optional && !spread;
+    if (direct_method) {
+      emit_arguments(e.args, window, argc, e.pos);
+      mark_line(e.pos);
+      emit(Opcode::CallMethod, window, argc, new_cache(m.property));
+      if (dest != window) emit(Opcode::Mov, dest, window);
+      free_regs_to(level);
+      return;
+    }
+    if (m.computed) {
+      uint16_t inner = fs_->next_reg;
+      uint16_t k = expr_any(*m.computed);
+      emit(Opcode::GetElem, window, uint16_t(window + 1), k);
+      free_regs_to(inner);
+    } else {
+      emit(Opcode::GetProp, window, uint16_t(window + 1), new_cache(m.property));
+    }
+  } else if (callee.kind == ExprKind::Member) {
+    // super.method(...): this stays the current this.
+    const MemberExpr& m = callee.as<MemberExpr>();
+    if (m.computed) {
+      error(e.pos, "computed 'super[...]' calls are not supported");
+    } else {
+      emit(Opcode::GetSuper, window, new_cache(m.property));
+    }
+    load_this(uint16_t(window + 1), e.pos);
+  } else {
+    if (chain_exits != nullptr && (callee.kind == ExprKind::Call)) {
+      chain(callee, window, chain_exits);
+    } else {
+      expr_to(callee, window);
+    }
+    emit(Opcode::LoadUndef, uint16_t(window + 1));
+  }
+  if (e.optional && chain_exits != nullptr) chain_exits->push_back(emit_jump(Opcode::JmpIfNullish, window));
+  spread = emit_arguments(e.args, window, argc, e.pos);
+  mark_line(e.pos);
+  if (spread) {
+    emit(Opcode::CallSpread, window);
+  } else {
+    emit(Opcode::Call, window, argc);
+  }
+  if (dest != window) emit(Opcode::Mov, dest, window);
+  free_regs_to(level);
+}
+
+void CodeGen::new_expr(const NewExpr& e, uint16_t dest) {
+  uint16_t level = fs_->next_reg;
+  bool spread = false;
+  for (const ExprPtr& a : e.args)
+    if (a->kind == ExprKind::Spread) spread = true;
+  uint16_t window = alloc_regs(uint16_t(2 + (spread ? 1 : e.args.size())), e.pos);
+  expr_to(*e.callee, window);
+  uint16_t argc = 0;
+  spread = emit_arguments(e.args, window, argc, e.pos);
+  mark_line(e.pos);
+  if (spread) {
+    emit(Opcode::NewSpread, window);
+  } else {
+    emit(Opcode::New, window, argc);
+  }
+  if (dest != window) emit(Opcode::Mov, dest, window);
+  free_regs_to(level);
+}
+
+void CodeGen::member(const MemberExpr& e, uint16_t dest, std::vector<size_t>* chain_exits) {
+  uint16_t level = fs_->next_reg;
+  if (e.object->kind == ExprKind::Super) {
+    if (e.computed) {
+      error(e.pos, "computed 'super[...]' access is not supported");
+    } else {
+      emit(Opcode::GetSuper, dest, new_cache(e.property));
+    }
+    return;
+  }
+  // m.x on an `import * as m` namespace reads the live global directly.
+  if (!e.computed && e.object->kind == ExprKind::Identifier) {
+    const std::string& name = e.object->as<IdentifierExpr>().name;
+    if (resolve_in(fs_, name).kind == Binding::Kind::Missing) {
+      auto it = file_->top.find(name);
+      if (it != file_->top.end() && it->second.kind == FileBinding::Kind::Namespace) {
+        FileUnit& f = *(*files_)[it->second.index];
+        auto ex = f.exports.find(e.property);
+        if (ex == f.exports.end()) {
+          error(e.pos, "module '" + f.path + "' has no export named '" + e.property + "'");
+        } else {
+          emit(Opcode::GetGlobal, dest, uint16_t(ex->second));
+        }
+        return;
+      }
+    }
+  }
+  uint16_t obj;
+  if (chain_exits != nullptr && (e.object->kind == ExprKind::Member || e.object->kind == ExprKind::Call)) {
+    obj = alloc_reg(e.pos);
+    chain(*e.object, obj, chain_exits);
+  } else {
+    obj = expr_any(*e.object);
+  }
+  if (e.optional && chain_exits != nullptr) chain_exits->push_back(emit_jump(Opcode::JmpIfNullish, obj));
+  mark_line(e.pos);
+  if (!e.computed) {
+    emit(Opcode::GetProp, dest, obj, new_cache(e.property));
+  } else if (e.computed->kind == ExprKind::String) {
+    emit(Opcode::GetProp, dest, obj, new_cache_u16(e.computed->as<StringExpr>().value));
+  } else {
+    uint16_t k = expr_any(*e.computed);
+    emit(Opcode::GetElem, dest, obj, k);
+  }
+  free_regs_to(level);
+}
+
+void CodeGen::assign(const AssignExpr& e, uint16_t dest, bool want_result) {
+  uint16_t level = fs_->next_reg;
+  const Pattern& target = *e.target;
+  mark_line(e.pos);
+  if (e.op == AssignOp::Assign) {
+    if (target.kind == PatternKind::Identifier) {
+      const std::string& name = target.as<IdentifierPattern>().name;
+      Binding b = resolve(name, target.pos);
+      if (b.kind == Binding::Kind::Local && !b.maybe_uninitialized && !b.is_const && writes_dest_last(*e.value)) {
+        expr_to(*e.value, uint16_t(b.index));
+        if (want_result && dest != b.index) emit(Opcode::Mov, dest, uint16_t(b.index));
+        free_regs_to(level);
+        return;
+      }
+      uint16_t v = alloc_reg(e.pos);
+      if ((e.value->kind == ExprKind::Arrow || e.value->kind == ExprKind::Function) &&
+          anonymous_function_name(*e.value).empty()) {
+        const FunctionNode& fn = e.value->kind == ExprKind::Arrow ? *e.value->as<ArrowFunctionExpr>().function
+                                                                  : *e.value->as<FunctionExpr>().function;
+        emit_closure(fn, v, name);
+      } else {
+        expr_to(*e.value, v);
+      }
+      store_binding(b, v, name, target.pos, false);
+      if (want_result) emit(Opcode::Mov, dest, v);
+      free_regs_to(level);
+      return;
+    }
+    if (target.kind == PatternKind::Member) {
+      const MemberExpr& m = *target.as<MemberPattern>().member;
+      uint16_t obj = alloc_reg(e.pos);
+      expr_to(*m.object, obj);
+      uint16_t key = 0;
+      bool computed = m.computed != nullptr && m.computed->kind != ExprKind::String;
+      if (computed) {
+        key = alloc_reg(e.pos);
+        expr_to(*m.computed, key);
+      }
+      uint16_t v = alloc_reg(e.pos);
+      expr_to(*e.value, v);
+      mark_line(e.pos);
+      if (m.object->kind == ExprKind::Super) {
+        error(e.pos, "assigning to 'super' properties is not supported");
+      } else if (computed) {
+        emit(Opcode::SetElem, obj, key, v);
+      } else if (m.computed) {
+        emit(Opcode::SetProp, obj, new_cache_u16(m.computed->as<StringExpr>().value), v);
+      } else {
+        emit(Opcode::SetProp, obj, new_cache(m.property), v);
+      }
+      if (want_result) emit(Opcode::Mov, dest, v);
+      free_regs_to(level);
+      return;
+    }
+    uint16_t v = alloc_reg(e.pos);
+    expr_to(*e.value, v);
+    bind_pattern(target, v, false);
+    if (want_result) emit(Opcode::Mov, dest, v);
+    free_regs_to(level);
+    return;
+  }
+
+  // Compound assignment: read, combine, write back.
+  Opcode op = Opcode::Nop;
+  switch (e.op) {
+    case AssignOp::Add: op = Opcode::Add; break;
+    case AssignOp::Sub: op = Opcode::Sub; break;
+    case AssignOp::Mul: op = Opcode::Mul; break;
+    case AssignOp::Div: op = Opcode::Div; break;
+    case AssignOp::Mod: op = Opcode::Mod; break;
+    case AssignOp::Exp: op = Opcode::Pow; break;
+    case AssignOp::Shl: op = Opcode::Shl; break;
+    case AssignOp::Shr: op = Opcode::Shr; break;
+    case AssignOp::UShr: op = Opcode::UShr; break;
+    case AssignOp::BitAnd: op = Opcode::BitAnd; break;
+    case AssignOp::BitOr: op = Opcode::BitOr; break;
+    case AssignOp::BitXor: op = Opcode::BitXor; break;
+    default: break;
+  }
+  bool is_logical = e.op == AssignOp::And || e.op == AssignOp::Or || e.op == AssignOp::Nullish;
+  Opcode skip = e.op == AssignOp::And ? Opcode::JmpIfNot : e.op == AssignOp::Or ? Opcode::JmpIf : Opcode::JmpIfNotNullish;
+
+  uint16_t cur = alloc_reg(e.pos);
+  if (target.kind == PatternKind::Identifier) {
+    const std::string& name = target.as<IdentifierPattern>().name;
+    Binding b = resolve(name, target.pos);
+    if (b.is_const) {
+      error(target.pos, "Cannot assign to '" + name + "' because it is a constant");
+      free_regs_to(level);
+      return;
+    }
+    load_binding(b, cur, name, target.pos);
+    if (is_logical) {
+      size_t j = emit_jump(skip, cur);
+      expr_to(*e.value, cur);
+      store_binding(b, cur, name, target.pos, false);
+      patch_to_here(j);
+    } else {
+      int32_t imm = 0;
+      if ((op == Opcode::Add || op == Opcode::Sub) && is_small_int(*e.value, imm)) {
+        emit(Opcode::AddI, cur, cur, uint16_t(int16_t(op == Opcode::Add ? imm : -imm)));
+      } else {
+        uint16_t r = expr_any(*e.value);
+        emit(op, cur, cur, r);
+      }
+      store_binding(b, cur, name, target.pos, false);
+    }
+    if (want_result) emit(Opcode::Mov, dest, cur);
+    free_regs_to(level);
+    return;
+  }
+  if (target.kind != PatternKind::Member) {
+    error(e.pos, "invalid compound assignment target");
+    free_regs_to(level);
+    return;
+  }
+  const MemberExpr& m = *target.as<MemberPattern>().member;
+  uint16_t obj = alloc_reg(e.pos);
+  expr_to(*m.object, obj);
+  uint16_t key = 0;
+  uint16_t ic = 0;
+  bool computed = m.computed != nullptr;
+  if (computed) {
+    key = alloc_reg(e.pos);
+    expr_to(*m.computed, key);
+    emit(Opcode::GetElem, cur, obj, key);
+  } else {
+    ic = new_cache(m.property);
+    emit(Opcode::GetProp, cur, obj, ic);
+  }
+  size_t j = 0;
+  if (is_logical) {
+    j = emit_jump(skip, cur);
+    expr_to(*e.value, cur);
+  } else {
+    uint16_t r = expr_any(*e.value);
+    emit(op, cur, cur, r);
+  }
+  if (computed) {
+    emit(Opcode::SetElem, obj, key, cur);
+  } else {
+    emit(Opcode::SetProp, obj, ic, cur);
+  }
+  if (is_logical) patch_to_here(j);
+  if (want_result) emit(Opcode::Mov, dest, cur);
+  free_regs_to(level);
+}
+
+void CodeGen::update(const UpdateExpr& e, uint16_t dest, bool want_result) {
+  uint16_t level = fs_->next_reg;
+  int16_t delta = e.is_increment ? 1 : -1;
+  mark_line(e.pos);
+  if (e.target->kind == ExprKind::Identifier) {
+    const std::string& name = e.target->as<IdentifierExpr>().name;
+    Binding b = resolve(name, e.target->pos);
+    if (b.is_const) {
+      error(e.target->pos, "Cannot assign to '" + name + "' because it is a constant");
+      return;
+    }
+    if (b.kind == Binding::Kind::Local && !b.maybe_uninitialized) {
+      uint16_t reg = uint16_t(b.index);
+      if (want_result && !e.is_prefix) {
+        emit(Opcode::Plus, dest, reg);
+        emit(Opcode::AddI, reg, dest, uint16_t(delta));
+      } else {
+        emit(Opcode::AddI, reg, reg, uint16_t(delta));
+        if (want_result && dest != reg) emit(Opcode::Mov, dest, reg);
+      }
+      return;
+    }
+    uint16_t cur = alloc_reg(e.pos);
+    load_binding(b, cur, name, e.target->pos);
+    uint16_t old = alloc_reg(e.pos);
+    emit(Opcode::Plus, old, cur);
+    emit(Opcode::AddI, cur, old, uint16_t(delta));
+    store_binding(b, cur, name, e.target->pos, false);
+    if (want_result) emit(Opcode::Mov, dest, e.is_prefix ? cur : old);
+    free_regs_to(level);
+    return;
+  }
+  if (e.target->kind != ExprKind::Member) {
+    error(e.pos, "invalid increment/decrement target");
+    return;
+  }
+  const MemberExpr& m = e.target->as<MemberExpr>();
+  uint16_t obj = expr_any(*m.object);
+  uint16_t cur = alloc_reg(e.pos);
+  uint16_t key = 0, ic = 0;
+  if (m.computed) {
+    key = expr_any(*m.computed);
+    emit(Opcode::GetElem, cur, obj, key);
+  } else {
+    ic = new_cache(m.property);
+    emit(Opcode::GetProp, cur, obj, ic);
+  }
+  uint16_t old = alloc_reg(e.pos);
+  emit(Opcode::Plus, old, cur);
+  emit(Opcode::AddI, cur, old, uint16_t(delta));
+  if (m.computed) {
+    emit(Opcode::SetElem, obj, key, cur);
+  } else {
+    emit(Opcode::SetProp, obj, ic, cur);
+  }
+  if (want_result) emit(Opcode::Mov, dest, e.is_prefix ? cur : old);
+  free_regs_to(level);
+}
+
+}  // namespace raya::vm::compiler

@@ -1,0 +1,179 @@
+// The compile driver: loads the entry file and its imports, orders them
+// (dependencies first), runs the code generator over each and bundles the
+// result into one Module.
+#include "vmcore/compiler/compiler.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "vmcore/builtins/builtin_names.hpp"
+#include "vmcore/compiler/codegen.hpp"
+#include "vmcore/compiler/parser.hpp"
+
+namespace raya::vm::compiler {
+
+namespace {
+
+std::optional<std::string> read_from_disk(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string resolve_import(const std::string& importer, const std::string& spec) {
+  std::filesystem::path base = std::filesystem::path(importer).parent_path();
+  return (base / spec).lexically_normal().generic_string();
+}
+
+class Bundler {
+ public:
+  explicit Bundler(const CompileOptions& options) : options_(options) {}
+
+  Result<Module> run(const std::string& entry_path, const std::string& entry_text) {
+    uint32_t entry = load(entry_path, entry_text);
+    visit(entry);
+    Error errors = collect_errors();
+    if (!errors.diagnostics.empty()) return errors;
+
+    Module module;
+    for (const auto& f : files_) module.files.push_back(f->path);
+    std::vector<std::string> builtins = options_.builtin_names;
+    if (builtins.empty()) {
+      for (std::string_view n : kBuiltinNames) builtins.emplace_back(n);
+    }
+    if (options_.is_prelude) {
+      for (std::string_view n : kPreludeBuiltinNames) builtins.emplace_back(n);
+    }
+    CodeGen gen(module, builtins, options_.is_prelude);
+    for (uint32_t f : order_) gen.declare_file(*files_[f]);
+    for (uint32_t f : order_) gen.resolve_exports(*files_[f], files_);
+    errors = collect_errors();
+    if (!errors.diagnostics.empty()) return errors;
+    std::vector<uint32_t> inits;
+    for (uint32_t f : order_) inits.push_back(gen.compile_file(*files_[f], files_));
+    errors = collect_errors();
+    if (!errors.diagnostics.empty()) return errors;
+    module.entry_function = gen.emit_entry(inits, entry);
+    for (const auto& [name, slot] : files_[entry]->exports) module.exports.push_back(Export{name, slot});
+    return module;
+  }
+
+ private:
+  uint32_t load(const std::string& path, const std::string& text) {
+    auto unit = std::make_unique<FileUnit>();
+    unit->path = path;
+    unit->file_index = uint32_t(files_.size());
+    unit->source = std::make_shared<const SourceFile>(path, text);
+    unit->sink = std::make_unique<DiagnosticSink>(*unit->source);
+    unit->program = parse_program_into(unit->source, *unit->sink);
+    index_[path] = unit->file_index;
+    files_.push_back(std::move(unit));
+    return uint32_t(files_.size() - 1);
+  }
+
+  /// Depth-first over imports; `order_` ends up dependencies-first.
+  void visit(uint32_t f) {
+    if (state_.size() <= f) state_.resize(f + 1, 0);
+    if (state_[f] != 0) return;
+    state_[f] = 1;
+    std::vector<std::pair<std::string, SourcePos>> specs;
+    if (files_[f]->program && !files_[f]->sink->has_errors()) {
+      for (const StmtPtr& s : files_[f]->program->body) {
+        if (s->kind == StmtKind::Import) specs.emplace_back(s->as<ImportStmt>().source, s->pos);
+        if (s->kind == StmtKind::ExportNamed && !s->as<ExportNamedStmt>().source.empty())
+          specs.emplace_back(s->as<ExportNamedStmt>().source, s->pos);
+      }
+    }
+    for (const auto& [spec, pos] : specs) {
+      if (spec.rfind("host:", 0) == 0 || spec.rfind("raya:", 0) == 0) {
+        files_[f]->sink->error(pos, "import from '" + spec +
+                                        "' needs the actor runtime (capabilities, tasks, inner VMs), "
+                                        "which this version of Raya does not provide yet");
+        continue;
+      }
+      if (spec.rfind("./", 0) != 0 && spec.rfind("../", 0) != 0) {
+        files_[f]->sink->error(pos, "Cannot find module '" + spec + "': imports must be relative paths like './" +
+                                        spec + "'");
+        continue;
+      }
+      std::string path = resolve_import(files_[f]->path, spec);
+      uint32_t target;
+      auto it = index_.find(path);
+      if (it != index_.end()) {
+        target = it->second;
+      } else {
+        std::optional<std::string> text = read(path);
+        if (!text && std::filesystem::path(path).extension().empty()) {
+          path += ".raya";
+          auto again = index_.find(path);
+          if (again != index_.end()) {
+            files_[f]->dependencies.push_back(again->second);
+            visit(again->second);
+            continue;
+          }
+          text = read(path);
+        }
+        if (!text) {
+          files_[f]->sink->error(pos, "Cannot find module '" + spec + "' (looked for " + path + ")");
+          continue;
+        }
+        target = load(path, *text);
+      }
+      files_[f]->dependencies.push_back(target);
+      visit(target);
+    }
+    state_[f] = 2;
+    order_.push_back(f);
+  }
+
+  std::optional<std::string> read(const std::string& path) {
+    return options_.read_file ? options_.read_file(path) : read_from_disk(path);
+  }
+
+  Error collect_errors() {
+    Error e;
+    e.code = ErrorCode::CompileError;
+    for (const auto& f : files_)
+      for (const auto& d : f->sink->diagnostics()) e.diagnostics.push_back(d);
+    if (!e.diagnostics.empty()) {
+      const auto& d = e.diagnostics.front();
+      e.message = d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message;
+    }
+    return e;
+  }
+
+  const CompileOptions& options_;
+  std::vector<std::unique_ptr<FileUnit>> files_;
+  std::unordered_map<std::string, uint32_t> index_;
+  std::vector<uint8_t> state_;
+  std::vector<uint32_t> order_;
+};
+
+}  // namespace
+
+Result<Module> compile_source(const std::string& entry_path, const std::string& entry_text,
+                              const CompileOptions& options) {
+  Bundler bundler(options);
+  return bundler.run(entry_path, entry_text);
+}
+
+Result<Module> compile_file(const std::string& path, CompileOptions options) {
+  std::optional<std::string> text = options.read_file ? options.read_file(path) : read_from_disk(path);
+  if (!text) {
+    Error e = messages::make_error(ErrorCode::CompileError, "cannot read " + path);
+    messages::Diagnostic d;
+    d.file = path;
+    d.line = 1;
+    d.column = 1;
+    d.message = "cannot read file";
+    e.diagnostics.push_back(d);
+    return e;
+  }
+  return compile_source(path, *text, options);
+}
+
+}  // namespace raya::vm::compiler

@@ -1,0 +1,307 @@
+// Context construction, teardown, GC roots, strings and the task runner glue.
+#include "vmcore/interp/context.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "vmcore/builtins/builtins.hpp"
+#include "vmcore/heap/roots.hpp"
+#include "vmcore/heap/vm_fatal.hpp"
+#include "vmcore/value/unicode.hpp"
+
+namespace raya::vm {
+
+Context::Context(ContextOptions options)
+    : options_(options), heap_(Heap::kUnlimited), random_state_(options.random_seed ^ 0x9E3779B97F4A7C15ull) {
+  heap_.set_root_provider(this);
+  // Builtins are created without a limit so even a tiny max_heap_bytes gives
+  // a usable context; they count towards the heap afterwards.
+  Heap::NoGcScope no_gc(heap_);
+  empty_string_ = intern(u"");
+  length_key_ = intern_ascii("length");
+  size_key_ = intern_ascii("size");
+  name_key_ = intern_ascii("name");
+  prototype_key_ = intern_ascii("prototype");
+  create_builtins();
+  install_builtins(*this);
+  heap_.set_max_bytes(options_.max_heap_bytes);
+}
+
+Context::~Context() {
+  tasks_.clear();
+  heap_.free_all();
+}
+
+void Context::trace_roots(Marker& m) {
+  for (auto& task : tasks_) {
+    size_t top = 0;
+    for (const Frame& f : task->frames) {
+      m.mark(f.closure);
+      top = std::max<size_t>(top, f.base + f.closure->proto_->register_count);
+    }
+    top = std::min(top, task->stack.size());
+    m.mark_range(task->stack.data(), task->stack.data() + top);
+    m.mark(task->result);
+    m.mark(task->exception);
+  }
+  for (ModuleInstance* mi : modules_) m.mark(mi);
+  m.mark(pending_exception_);
+  m.mark(empty_string_);
+  m.mark(length_key_);
+  m.mark(size_key_);
+  m.mark(name_key_);
+  m.mark(prototype_key_);
+  for (String* s : char_strings_) m.mark(s);
+  for (auto& [name, value] : builtins_) m.mark(value);
+  m.mark(object_prototype_);
+  m.mark(array_prototype_);
+  m.mark(string_prototype_);
+  m.mark(number_prototype_);
+  m.mark(boolean_prototype_);
+  m.mark(function_prototype_);
+  m.mark(map_prototype_);
+  m.mark(set_prototype_);
+  m.mark(null_proto_root_);
+  for (Class* c : error_classes_) m.mark(c);
+  for (Value* v : value_roots_) m.mark(*v);
+  for (HeapObject** o : object_roots_) m.mark(*o);
+}
+
+void Context::sweep_weak() {
+  for (auto it = interned_.begin(); it != interned_.end();) {
+    if (!(*it)->marked_)
+      it = interned_.erase(it);
+    else
+      ++it;
+  }
+  for (auto it = root_shapes_.begin(); it != root_shapes_.end();) {
+    if (!it->first->marked_ || !it->second->marked_)
+      it = root_shapes_.erase(it);
+    else
+      ++it;
+  }
+}
+
+void Context::set_fatal(ErrorCode code, std::string message, uint64_t limit, uint64_t used) {
+  dead_ = true;
+  fatal_ = messages::make_error(code, std::move(message));
+  fatal_.context_id = options_.context_id;
+  fatal_.limit = limit;
+  fatal_.used = used;
+}
+
+// --- strings ---------------------------------------------------------------
+
+String* Context::new_string_uninit(uint32_t length) {
+  if (length > (1u << 29)) {
+    throw VmFatal{ErrorCode::HeapLimitExceeded, "string of " + std::to_string(length) + " code units is too long",
+                  1u << 29, length};
+  }
+  return heap_.make_with_extra<String>(size_t(length) * sizeof(char16_t), length);
+}
+
+String* Context::new_string(std::u16string_view units) {
+  String* s = new_string_uninit(uint32_t(units.size()));
+  if (!units.empty()) std::memcpy(s->data(), units.data(), units.size() * sizeof(char16_t));
+  return s;
+}
+
+String* Context::new_string_ascii(std::string_view ascii) {
+  String* s = new_string_uninit(uint32_t(ascii.size()));
+  for (size_t i = 0; i < ascii.size(); ++i) s->data()[i] = char16_t(uint8_t(ascii[i]));
+  return s;
+}
+
+String* Context::new_string_utf8(std::string_view utf8) { return new_string(utf8_to_utf16(utf8)); }
+
+String* Context::intern(std::u16string_view units) {
+  auto it = interned_.find(units);
+  if (it != interned_.end()) return *it;
+  String* s = new_string(units);
+  s->flags_ |= kStringInterned;
+  s->hash();
+  interned_.insert(s);
+  return s;
+}
+
+String* Context::intern_ascii(std::string_view ascii) {
+  std::u16string units(ascii.begin(), ascii.end());
+  return intern(units);
+}
+
+String* Context::char_string(char16_t unit) {
+  if (unit < 256) {
+    if (char_strings_[unit] == nullptr) {
+      char16_t c = unit;
+      char_strings_[unit] = intern(std::u16string_view(&c, 1));
+    }
+    return char_strings_[unit];
+  }
+  return new_string(std::u16string_view(&unit, 1));
+}
+
+// --- tasks -------------------------------------------------------------------
+
+Task* Context::new_task() {
+  auto task = std::make_unique<Task>();
+  task->id = next_task_id_++;
+  tasks_.push_back(std::move(task));
+  return tasks_.back().get();
+}
+
+void Context::grow_stack(Task& task, size_t needed) {
+  if (needed <= task.stack.size()) return;
+  size_t want = std::max<size_t>(needed, task.stack.size() * 2);
+  want = std::max<size_t>(want, 256);
+  size_t new_bytes = want * sizeof(Value);
+  heap_.charge_external(int64_t(new_bytes) - int64_t(task.stack_charged));
+  task.stack_charged = new_bytes;
+  task.stack.resize(want, Value::undefined());
+}
+
+Status Context::load(std::shared_ptr<const Module> module) {
+  if (dead_) return fatal_;
+  try {
+    Rooted<ModuleInstance*> mi(*this, heap_.make<ModuleInstance>(module));
+    mi->builtins_.reserve(module->builtin_imports.size());
+    for (const std::string& name : module->builtin_imports) {
+      Value v;
+      if (!lookup_builtin(name, v)) {
+        Error e = messages::make_error(ErrorCode::VerifyError, "module imports unknown builtin '" + name + "'");
+        return e;
+      }
+      mi->builtins_.push_back(v);
+    }
+    mi->constants_.assign(module->constants.size(), Value::undefined());
+    mi->globals_.assign(module->globals.size(), Value::empty());
+    for (size_t i = 0; i < module->constants.size(); ++i) {
+      const Constant& k = module->constants[i];
+      mi->constants_[i] = k.kind == Constant::Kind::Number ? Value::number(k.number)
+                                                           : Value::object(intern(k.string));
+    }
+    mi->function_caches_.resize(module->functions.size());
+    for (size_t f = 0; f < module->functions.size(); ++f) {
+      const FunctionProto& proto = module->functions[f];
+      FunctionCaches& fc = mi->function_caches_[f];
+      fc.caches.assign(proto.ic_names.size(), InlineCache{});
+      for (uint32_t k : proto.ic_names) fc.names.push_back(as_string(mi->constants_[k]));
+    }
+    modules_.push_back(mi);
+    const FunctionProto& entry = module->functions[module->entry_function];
+    Closure* closure = heap_.make_with_extra<Closure>(0, &entry, mi.get(), 0);
+    Task* task = new_task();
+    grow_stack(*task, entry.register_count + 1);
+    task->stack[0] = Value::object(closure);
+    task->stack[1] = Value::undefined();
+    task->frames.push_back(Frame{closure, 0, 1, 0, kFrameBoundary});
+    return Ok{};
+  } catch (const VmFatal& f) {
+    set_fatal(f.code, f.message, f.limit, f.used);
+    return fatal_;
+  }
+}
+
+bool Context::has_export(std::string_view name) const {
+  if (modules_.empty()) return false;
+  for (const Export& e : modules_.back()->module_->exports)
+    if (e.name == name) return true;
+  return false;
+}
+
+bool Context::start_export_call(std::string_view name, const std::vector<Value>& args) {
+  if (modules_.empty() || dead_) return false;
+  ModuleInstance* mi = modules_.back();
+  for (const Export& e : mi->module_->exports) {
+    if (e.name != name) continue;
+    Value fn = mi->globals_[e.global];
+    if (!is_callable(fn)) return false;
+    Task* task = new_task();
+    grow_stack(*task, args.size() + 2);
+    task->stack[0] = fn;
+    task->stack[1] = Value::undefined();
+    for (size_t i = 0; i < args.size(); ++i) task->stack[2 + i] = args[i];
+    current_task_ = task;
+    if (!push_call_frame(*task, fn, 0, uint32_t(args.size()), kFrameBoundary)) {
+      task->state = TaskState::Failed;
+      task->exception = take_pending_exception();
+    } else if (task->frames.empty()) {
+      // A native function completed synchronously.
+      task->state = TaskState::Done;
+      task->result = task->stack[0];
+    }
+    current_task_ = nullptr;
+    return true;
+  }
+  return false;
+}
+
+RunOutcome Context::run(uint64_t budget) {
+  RunOutcome outcome;
+  if (dead_) {
+    outcome.kind = RunOutcome::Kind::Fatal;
+    return outcome;
+  }
+  for (auto& task : tasks_) {
+    if (task->state != TaskState::Ready) continue;
+    uint64_t left = budget - outcome.steps;
+    if (options_.max_steps != ~uint64_t(0)) {
+      uint64_t remaining = options_.max_steps > steps_executed_ ? options_.max_steps - steps_executed_ : 0;
+      if (remaining == 0) {
+        set_fatal(ErrorCode::StepBudgetExceeded,
+                  "step budget of " + std::to_string(options_.max_steps) + " steps exhausted",
+                  options_.max_steps, steps_executed_);
+        outcome.kind = RunOutcome::Kind::Fatal;
+        return outcome;
+      }
+      left = std::min(left, remaining);
+    }
+    RunOutcome r = run_task(*task, left);
+    outcome.steps += r.steps;
+    if (r.kind == RunOutcome::Kind::Fatal) {
+      outcome.kind = RunOutcome::Kind::Fatal;
+      return outcome;
+    }
+    if (r.kind == RunOutcome::Kind::Yielded) {
+      outcome.kind = RunOutcome::Kind::Yielded;
+      return outcome;
+    }
+  }
+  // Drop finished tasks except the most recent ones the embedding reads.
+  outcome.kind = RunOutcome::Kind::Done;
+  return outcome;
+}
+
+RunOutcome Context::run_to_completion() {
+  RunOutcome total;
+  for (;;) {
+    RunOutcome r = run(1u << 24);
+    total.steps += r.steps;
+    if (r.kind != RunOutcome::Kind::Yielded) {
+      total.kind = r.kind;
+      return total;
+    }
+  }
+}
+
+uint64_t Context::next_random() {
+  // xorshift64*: deterministic per seed, so runs and snapshots replay.
+  random_state_ ^= random_state_ >> 12;
+  random_state_ ^= random_state_ << 25;
+  random_state_ ^= random_state_ >> 27;
+  return random_state_ * 0x2545F4914F6CDD1Dull;
+}
+
+void Context::console_write(int level, std::string_view line) {
+  if (console_sink_ != nullptr) console_sink_(console_user_, level, line);
+}
+
+void Context::define_builtin(std::string_view name, Value value) { builtins_[std::string(name)] = value; }
+
+bool Context::lookup_builtin(std::string_view name, Value& out) const {
+  auto it = builtins_.find(std::string(name));
+  if (it == builtins_.end()) return false;
+  out = it->second;
+  return true;
+}
+
+}  // namespace raya::vm

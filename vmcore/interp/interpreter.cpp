@@ -1,0 +1,816 @@
+// The dispatch loop. See interpreter.hpp for the design; the slow paths are
+// in interpreter_slow_paths.cpp and interpreter_calls.cpp.
+#include "vmcore/interp/interpreter.hpp"
+
+#include <cmath>
+
+#include "vmcore/heap/vm_fatal.hpp"
+#include "vmcore/value/number_format.hpp"
+
+namespace raya::vm {
+
+namespace {
+
+inline bool is_object_kind(Value v) {
+  if (!v.is_object()) return false;
+  ObjectKind k = v.as_object()->kind();
+  return k == ObjectKind::Object || k == ObjectKind::Class;
+}
+
+// Arithmetic op codes shared with arith_slow.
+enum ArithOp { kSub, kMul, kDiv, kMod, kPow, kBitAnd, kBitOr, kBitXor, kShl, kShr, kUShr };
+enum CompareOp { kLt, kLe };
+
+inline double js_mod(double x, double y) { return std::fmod(x, y); }
+
+}  // namespace
+
+RunOutcome Context::run_task(Task& task, uint64_t budget) {
+  current_task_ = &task;
+  RunOutcome outcome;
+  try {
+    outcome = Interpreter(*this, task).run(budget);
+  } catch (const VmFatal& fatal) {
+    set_fatal(fatal.code, fatal.message, fatal.limit, fatal.used);
+    outcome.kind = RunOutcome::Kind::Fatal;
+  }
+  steps_executed_ += outcome.steps;
+  current_task_ = nullptr;
+  if (outcome.kind != RunOutcome::Kind::Fatal && options_.max_steps != ~uint64_t(0) &&
+      steps_executed_ >= options_.max_steps && task.state == TaskState::Ready) {
+    set_fatal(ErrorCode::StepBudgetExceeded,
+              "step budget of " + std::to_string(options_.max_steps) + " steps exhausted after " +
+                  std::to_string(steps_executed_) + " steps",
+              options_.max_steps, steps_executed_);
+    outcome.kind = RunOutcome::Kind::Fatal;
+  }
+  return outcome;
+}
+
+RunOutcome Interpreter::run(uint64_t budget) {
+  static void* const kLabels[] = {
+#define RAYA_OP(name, a, b, c, doc) &&L_##name,
+#include "vmcore/bytecode/opcodes.def"
+#undef RAYA_OP
+  };
+
+  RunOutcome outcome;
+  if (task_.frames.empty()) {
+    outcome.kind = RunOutcome::Kind::Done;
+    return outcome;
+  }
+  int64_t fuel = budget > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(budget);
+  const int64_t initial_fuel = fuel;
+
+  Frame* frame;
+  Closure* closure;
+  const Instr* code;
+  const Instr* pc;
+  const Instr* block_start;
+  Value* R;
+  const Value* K;
+  InlineCache* ICs;
+  String* const* IC_NAMES;
+  ModuleInstance* mod;
+  Instr ins;
+  Value exc;
+
+#define LOAD_FRAME()                                                                   \
+  do {                                                                                 \
+    frame = &task_.frames.back();                                                      \
+    closure = frame->closure;                                                          \
+    code = closure->proto_->code.data();                                               \
+    pc = code + frame->pc;                                                             \
+    block_start = pc;                                                                  \
+    R = task_.stack.data() + frame->base;                                              \
+    mod = closure->module_;                                                            \
+    K = mod->constants_.data();                                                        \
+    FunctionCaches& fc_ = mod->function_caches_[size_t(closure->proto_ - mod->module_->functions.data())]; \
+    ICs = fc_.caches.data();                                                           \
+    IC_NAMES = fc_.names.data();                                                       \
+  } while (0)
+#define SAVE_PC() (frame->pc = uint32_t(pc - code))
+#define CHARGE() (fuel -= (pc - block_start), block_start = pc)
+#define DISPATCH()                     \
+  do {                                 \
+    ins = *pc++;                       \
+    goto* kLabels[op_bits(ins)];       \
+  } while (0)
+#define A arg_a(ins)
+#define B arg_b(ins)
+#define C arg_c(ins)
+#define SLOW(expr)        \
+  do {                    \
+    SAVE_PC();            \
+    if (!(expr)) goto pending; \
+  } while (0)
+// A taken jump: charge the block that ends here, then move.
+#define JUMP(offset)                 \
+  do {                               \
+    int32_t off_ = (offset);         \
+    fuel -= pc - block_start;        \
+    pc += off_;                      \
+    block_start = pc;                \
+    if (off_ < 0 && fuel <= 0) goto out_of_fuel; \
+  } while (0)
+#define AFTER_CALL(result)                              \
+  do {                                                  \
+    if ((result) == CallResult::Threw) goto pending;    \
+    if ((result) == CallResult::PushedFrame) {          \
+      LOAD_FRAME();                                     \
+      if (fuel <= 0) goto out_of_fuel;                  \
+    } else {                                            \
+      R = task_.stack.data() + frame->base;             \
+    }                                                   \
+  } while (0)
+
+  LOAD_FRAME();
+  DISPATCH();
+
+L_Nop:
+  DISPATCH();
+L_Mov:
+  R[A] = R[B];
+  DISPATCH();
+L_LoadK:
+  R[A] = K[B];
+  DISPATCH();
+L_LoadInt:
+  R[A] = Value::int32(arg_sb(ins));
+  DISPATCH();
+L_LoadUndef:
+  R[A] = Value::undefined();
+  DISPATCH();
+L_LoadNull:
+  R[A] = Value::null();
+  DISPATCH();
+L_LoadTrue:
+  R[A] = Value::boolean(true);
+  DISPATCH();
+L_LoadFalse:
+  R[A] = Value::boolean(false);
+  DISPATCH();
+L_LoadEmpty:
+  R[A] = Value::empty();
+  DISPATCH();
+L_CheckInit:
+  if (R[A].is_empty()) {
+    SAVE_PC();
+    ctx_.throw_error(ErrorType::ReferenceError,
+                     "Cannot access '" + ctx_.to_display_utf8(K[B]) + "' before initialization");
+    goto pending;
+  }
+  DISPATCH();
+
+L_GetGlobal: {
+  Value v = mod->globals_[B];
+  if (v.is_empty()) {
+    SAVE_PC();
+    ctx_.throw_error(ErrorType::ReferenceError,
+                     "Cannot access '" + mod->module_->globals[B].name + "' before initialization");
+    goto pending;
+  }
+  R[A] = v;
+  DISPATCH();
+}
+L_SetGlobal:
+  if (C != 0 && mod->globals_[B].is_empty()) {
+    SAVE_PC();
+    ctx_.throw_error(ErrorType::ReferenceError,
+                     "Cannot access '" + mod->module_->globals[B].name + "' before initialization");
+    goto pending;
+  }
+  mod->globals_[B] = R[A];
+  DISPATCH();
+L_GetBuiltin:
+  R[A] = mod->builtins_[B];
+  DISPATCH();
+L_GetUpval:
+  R[A] = closure->upvalues()[B]->value_;
+  DISPATCH();
+L_SetUpval:
+  closure->upvalues()[B]->value_ = R[A];
+  DISPATCH();
+L_GetUpvalCell:
+  R[A] = Value::object(closure->upvalues()[B]);
+  DISPATCH();
+L_NewCell: {
+  SAVE_PC();
+  Cell* cell = ctx_.heap().make<Cell>(R[B]);
+  R[A] = Value::object(cell);
+  DISPATCH();
+}
+L_GetCell:
+  if (!is_cell(R[B])) {
+    SAVE_PC();
+    ctx_.throw_type_error("internal error: register does not hold a captured variable");
+    goto pending;
+  }
+  R[A] = as_cell(R[B])->value_;
+  DISPATCH();
+L_SetCell:
+  if (!is_cell(R[A])) {
+    SAVE_PC();
+    ctx_.throw_type_error("internal error: register does not hold a captured variable");
+    goto pending;
+  }
+  as_cell(R[A])->value_ = R[B];
+  DISPATCH();
+L_Closure: {
+  SAVE_PC();
+  Value v = new_closure(B);
+  if (v.is_undefined()) goto pending;
+  R[A] = v;
+  DISPATCH();
+}
+
+L_Add: {
+  Value x = R[B], y = R[C];
+  if (x.is_int() && y.is_int()) {
+    int32_t r;
+    if (!__builtin_add_overflow(x.as_int(), y.as_int(), &r))
+      R[A] = Value::int32(r);
+    else
+      R[A] = Value::raw_double(double(x.as_int()) + double(y.as_int()));
+    DISPATCH();
+  }
+  if (x.is_number() && y.is_number()) {
+    R[A] = Value::raw_double(x.to_double() + y.to_double());
+    DISPATCH();
+  }
+  Value out;
+  SLOW(add_slow(x, y, out));
+  R[A] = out;
+  DISPATCH();
+}
+L_AddI: {
+  Value x = R[B];
+  int32_t imm = arg_sc(ins);
+  if (x.is_int()) {
+    int32_t r;
+    if (!__builtin_add_overflow(x.as_int(), imm, &r))
+      R[A] = Value::int32(r);
+    else
+      R[A] = Value::raw_double(double(x.as_int()) + imm);
+    DISPATCH();
+  }
+  if (x.is_double()) {
+    R[A] = Value::raw_double(x.as_double() + imm);
+    DISPATCH();
+  }
+  Value out;
+  SLOW(add_slow(x, Value::int32(imm), out));
+  R[A] = out;
+  DISPATCH();
+}
+L_Sub: {
+  Value x = R[B], y = R[C];
+  if (x.is_int() && y.is_int()) {
+    int32_t r;
+    if (!__builtin_sub_overflow(x.as_int(), y.as_int(), &r))
+      R[A] = Value::int32(r);
+    else
+      R[A] = Value::raw_double(double(x.as_int()) - double(y.as_int()));
+    DISPATCH();
+  }
+  if (x.is_number() && y.is_number()) {
+    R[A] = Value::raw_double(x.to_double() - y.to_double());
+    DISPATCH();
+  }
+  Value out;
+  SLOW(arith_slow(kSub, x, y, out));
+  R[A] = out;
+  DISPATCH();
+}
+L_Mul: {
+  Value x = R[B], y = R[C];
+  if (x.is_int() && y.is_int()) {
+    int32_t r;
+    if (!__builtin_mul_overflow(x.as_int(), y.as_int(), &r) && (r != 0 || (x.as_int() >= 0 && y.as_int() >= 0)))
+      R[A] = Value::int32(r);
+    else
+      R[A] = Value::raw_double(double(x.as_int()) * double(y.as_int()));
+    DISPATCH();
+  }
+  if (x.is_number() && y.is_number()) {
+    R[A] = Value::raw_double(x.to_double() * y.to_double());
+    DISPATCH();
+  }
+  Value out;
+  SLOW(arith_slow(kMul, x, y, out));
+  R[A] = out;
+  DISPATCH();
+}
+L_Div: {
+  Value x = R[B], y = R[C];
+  if (x.is_number() && y.is_number()) {
+    R[A] = Value::number(x.to_double() / y.to_double());
+    DISPATCH();
+  }
+  Value out;
+  SLOW(arith_slow(kDiv, x, y, out));
+  R[A] = out;
+  DISPATCH();
+}
+L_Mod: {
+  Value x = R[B], y = R[C];
+  if (x.is_int() && y.is_int()) {
+    int32_t a = x.as_int(), b = y.as_int();
+    if (b > 0 && a >= 0) {
+      R[A] = Value::int32(a % b);
+      DISPATCH();
+    }
+  }
+  if (x.is_number() && y.is_number()) {
+    R[A] = Value::number(js_mod(x.to_double(), y.to_double()));
+    DISPATCH();
+  }
+  Value out;
+  SLOW(arith_slow(kMod, x, y, out));
+  R[A] = out;
+  DISPATCH();
+}
+L_Pow: {
+  Value out;
+  SLOW(arith_slow(kPow, R[B], R[C], out));
+  R[A] = out;
+  DISPATCH();
+}
+#define BITWISE(label, op_code, expr)                 \
+  label: {                                            \
+    Value x = R[B], y = R[C];                         \
+    if (x.is_int() && y.is_int()) {                   \
+      int32_t l = x.as_int(), r = y.as_int();         \
+      R[A] = expr;                                    \
+      DISPATCH();                                     \
+    }                                                 \
+    Value out;                                        \
+    SLOW(arith_slow(op_code, x, y, out));             \
+    R[A] = out;                                       \
+    DISPATCH();                                       \
+  }
+  BITWISE(L_BitAnd, kBitAnd, Value::int32(l & r))
+  BITWISE(L_BitOr, kBitOr, Value::int32(l | r))
+  BITWISE(L_BitXor, kBitXor, Value::int32(l ^ r))
+  BITWISE(L_Shl, kShl, Value::int32(int32_t(uint32_t(l) << (uint32_t(r) & 31))))
+  BITWISE(L_Shr, kShr, Value::int32(l >> (uint32_t(r) & 31)))
+  BITWISE(L_UShr, kUShr, Value::number(double(uint32_t(l) >> (uint32_t(r) & 31))))
+#undef BITWISE
+
+L_Neg: {
+  Value x = R[B];
+  if (x.is_int() && x.as_int() != 0 && x.as_int() != INT32_MIN) {
+    R[A] = Value::int32(-x.as_int());
+    DISPATCH();
+  }
+  if (x.is_number()) {
+    R[A] = Value::raw_double(-x.to_double());
+    DISPATCH();
+  }
+  Value out;
+  SLOW(unary_slow(0, x, out));
+  R[A] = out;
+  DISPATCH();
+}
+L_Plus: {
+  Value x = R[B];
+  if (x.is_number()) {
+    R[A] = x;
+    DISPATCH();
+  }
+  Value out;
+  SLOW(unary_slow(1, x, out));
+  R[A] = out;
+  DISPATCH();
+}
+L_BitNot: {
+  Value x = R[B];
+  if (x.is_int()) {
+    R[A] = Value::int32(~x.as_int());
+    DISPATCH();
+  }
+  Value out;
+  SLOW(unary_slow(2, x, out));
+  R[A] = out;
+  DISPATCH();
+}
+L_Not:
+  R[A] = Value::boolean(!Context::is_truthy(R[B]));
+  DISPATCH();
+L_Typeof:
+  SAVE_PC();
+  R[A] = Value::object(ctx_.typeof_string(R[B]));
+  DISPATCH();
+L_ToString: {
+  SAVE_PC();
+  Value x = R[B];
+  R[A] = is_string(x) ? x : Value::object(ctx_.to_string(x));
+  DISPATCH();
+}
+
+L_Eq: {
+  Value x = R[B], y = R[C];
+  R[A] = Value::boolean((x.is_int() && y.is_int()) ? x == y : Context::strict_equals(x, y));
+  DISPATCH();
+}
+L_Ne: {
+  Value x = R[B], y = R[C];
+  R[A] = Value::boolean(!((x.is_int() && y.is_int()) ? x == y : Context::strict_equals(x, y)));
+  DISPATCH();
+}
+#define COMPARE(label, op_code, cmp)                                       \
+  label: {                                                                 \
+    Value x = R[B], y = R[C];                                              \
+    bool result;                                                           \
+    if (x.is_int() && y.is_int()) {                                        \
+      result = x.as_int() cmp y.as_int();                                  \
+    } else if (x.is_number() && y.is_number()) {                           \
+      result = x.to_double() cmp y.to_double();                            \
+    } else {                                                               \
+      SLOW(compare_slow(op_code, x, y, result));                           \
+    }                                                                      \
+    R[A] = Value::boolean(result);                                         \
+    DISPATCH();                                                            \
+  }
+  COMPARE(L_Lt, kLt, <)
+  COMPARE(L_Le, kLe, <=)
+#undef COMPARE
+L_In: {
+  Value out;
+  SLOW(op_in(R[B], R[C], out));
+  R[A] = out;
+  DISPATCH();
+}
+L_InstanceOf: {
+  Value out;
+  SLOW(op_instanceof(R[B], R[C], out));
+  R[A] = out;
+  DISPATCH();
+}
+
+L_Jmp:
+  JUMP(arg_sbc(ins));
+  DISPATCH();
+L_JmpIf:
+  if (Context::is_truthy(R[A])) JUMP(arg_sbc(ins));
+  DISPATCH();
+L_JmpIfNot:
+  if (!Context::is_truthy(R[A])) JUMP(arg_sbc(ins));
+  DISPATCH();
+L_JmpIfNullish:
+  if (R[A].is_nullish()) JUMP(arg_sbc(ins));
+  DISPATCH();
+L_JmpIfNotNullish:
+  if (!R[A].is_nullish()) JUMP(arg_sbc(ins));
+  DISPATCH();
+L_JmpIfNotUndef:
+  if (!R[A].is_undefined()) JUMP(arg_sbc(ins));
+  DISPATCH();
+#define COMPARE_JUMP(label, op_code, cmp, negate)                          \
+  label: {                                                                 \
+    Value x = R[A], y = R[B];                                              \
+    bool result;                                                           \
+    if (x.is_int() && y.is_int()) {                                        \
+      result = x.as_int() cmp y.as_int();                                  \
+    } else if (x.is_number() && y.is_number()) {                           \
+      result = x.to_double() cmp y.to_double();                            \
+    } else {                                                               \
+      SLOW(compare_slow(op_code, x, y, result));                           \
+    }                                                                      \
+    if (result != negate) JUMP(arg_sc(ins));                               \
+    DISPATCH();                                                            \
+  }
+  COMPARE_JUMP(L_JLt, kLt, <, false)
+  COMPARE_JUMP(L_JLe, kLe, <=, false)
+  COMPARE_JUMP(L_JNLt, kLt, <, true)
+  COMPARE_JUMP(L_JNLe, kLe, <=, true)
+#undef COMPARE_JUMP
+L_JEq: {
+  Value x = R[A], y = R[B];
+  if ((x.is_int() && y.is_int()) ? x == y : Context::strict_equals(x, y)) JUMP(arg_sc(ins));
+  DISPATCH();
+}
+L_JNe: {
+  Value x = R[A], y = R[B];
+  if (!((x.is_int() && y.is_int()) ? x == y : Context::strict_equals(x, y))) JUMP(arg_sc(ins));
+  DISPATCH();
+}
+
+L_NewObject:
+  SAVE_PC();
+  R[A] = Value::object(ctx_.new_plain_object());
+  DISPATCH();
+L_NewArray:
+  SAVE_PC();
+  R[A] = Value::object(ctx_.new_array(0, B));
+  DISPATCH();
+L_GetProp: {
+  Value o = R[B];
+  InlineCache& ic = ICs[C];
+  if (is_object_kind(o)) {
+    Object* obj = static_cast<Object*>(o.as_object());
+    if (obj->shape_ == ic.shape) {
+      if (ic.holder == nullptr) {
+        R[A] = obj->slots_[ic.slot];
+        DISPATCH();
+      }
+      if (ic.epoch == ctx_.proto_epoch_) {
+        R[A] = ic.holder->slots_[ic.slot];
+        DISPATCH();
+      }
+    }
+  } else if (is_array(o) && IC_NAMES[C] == ctx_.length_key_) {
+    R[A] = Value::number(double(as_array(o)->length_));
+    DISPATCH();
+  }
+  SAVE_PC();
+  Value out;
+  CallResult how = CallResult::Returned;
+  if (!get_property(o, IC_NAMES[C], &ic, out, frame->base + A, how)) goto pending;
+  if (how == CallResult::PushedFrame) {
+    CHARGE();
+    LOAD_FRAME();
+    DISPATCH();
+  }
+  R[A] = out;
+  DISPATCH();
+}
+L_SetProp: {
+  Value o = R[A];
+  InlineCache& ic = ICs[B];
+  if (is_object_kind(o)) {
+    Object* obj = static_cast<Object*>(o.as_object());
+    if (obj->shape_ == ic.shape) {
+      if (ic.transition == nullptr) {
+        obj->slots_[ic.slot] = R[C];
+        DISPATCH();
+      }
+      if (ic.epoch == ctx_.proto_epoch_ && ic.slot < obj->capacity_) {
+        obj->slots_[ic.slot] = R[C];
+        obj->shape_ = ic.transition;
+        DISPATCH();
+      }
+    }
+  }
+  SAVE_PC();
+  CallResult how = CallResult::Returned;
+  if (!set_property(o, IC_NAMES[B], &ic, R[C], how)) goto pending;
+  if (how == CallResult::PushedFrame) {
+    CHARGE();
+    LOAD_FRAME();
+  }
+  DISPATCH();
+}
+L_GetElem: {
+  Value o = R[B], k = R[C];
+  if (k.is_int() && is_array(o)) {
+    Array* arr = as_array(o);
+    uint32_t i = uint32_t(k.as_int());
+    R[A] = i < arr->length_ ? arr->elements_[i] : Value::undefined();
+    DISPATCH();
+  }
+  SAVE_PC();
+  Value out;
+  CallResult how = CallResult::Returned;
+  if (!get_element(o, k, out, frame->base + A, how)) goto pending;
+  if (how == CallResult::PushedFrame) {
+    CHARGE();
+    LOAD_FRAME();
+    DISPATCH();
+  }
+  R[A] = out;
+  DISPATCH();
+}
+L_SetElem: {
+  Value o = R[A], k = R[B];
+  if (k.is_int() && is_array(o)) {
+    Array* arr = as_array(o);
+    uint32_t i = uint32_t(k.as_int());
+    if (i < arr->length_) {
+      arr->elements_[i] = R[C];
+      DISPATCH();
+    }
+  }
+  SAVE_PC();
+  CallResult how = CallResult::Returned;
+  if (!set_element(o, k, R[C], how)) goto pending;
+  if (how == CallResult::PushedFrame) {
+    CHARGE();
+    LOAD_FRAME();
+  }
+  DISPATCH();
+}
+L_ArrayPush:
+  SAVE_PC();
+  if (!is_array(R[A])) {
+    ctx_.throw_type_error("internal error: ArrayPush on a non-array");
+    goto pending;
+  }
+  ctx_.array_push(as_array(R[A]), R[B]);
+  DISPATCH();
+L_ArraySpread:
+  SLOW(array_spread(R[A], R[B]));
+  DISPATCH();
+L_ObjectSpread:
+  SLOW(object_spread(R[A], R[B]));
+  DISPATCH();
+L_ObjectRest: {
+  Value out;
+  SLOW(object_rest(R[B], R[C], out));
+  R[A] = out;
+  DISPATCH();
+}
+L_ArrayRest: {
+  Value out;
+  SLOW(array_rest(R[B], C, out));
+  R[A] = out;
+  DISPATCH();
+}
+L_DefineGetter:
+  SLOW(define_accessor(R[A], R[B], R[C], true));
+  DISPATCH();
+L_DefineSetter:
+  SLOW(define_accessor(R[A], R[B], R[C], false));
+  DISPATCH();
+L_DefineMethod:
+  SLOW(define_method(R[A], R[B], R[C]));
+  DISPATCH();
+L_NewClass: {
+  Value out;
+  SLOW(new_class(R[A], R[B], as_string(K[C]), out));
+  R[A] = out;
+  DISPATCH();
+}
+L_GetSuper: {
+  Value out;
+  SLOW(get_super(IC_NAMES[B], out));
+  R[A] = out;
+  DISPATCH();
+}
+L_SuperCall: {
+  SAVE_PC();
+  CHARGE();
+  CallResult r = super_call(frame->base + A, B);
+  AFTER_CALL(r);
+  DISPATCH();
+}
+L_SuperCallSpread: {
+  SAVE_PC();
+  CHARGE();
+  uint32_t argc = 0;
+  if (!spread_arguments(frame->base + A, argc)) goto pending;
+  CallResult r = super_call(frame->base + A, argc);
+  AFTER_CALL(r);
+  DISPATCH();
+}
+L_Call: {
+  SAVE_PC();
+  CHARGE();
+  CallResult r = call_value(frame->base + A, B, 0);
+  AFTER_CALL(r);
+  DISPATCH();
+}
+L_CallMethod: {
+  Value recv = R[A + 1];
+  InlineCache& ic = ICs[C];
+  Value fn;
+  if (is_object_kind(recv) && static_cast<Object*>(recv.as_object())->shape_ == ic.shape &&
+      (ic.holder == nullptr || ic.epoch == ctx_.proto_epoch_)) {
+    Object* obj = static_cast<Object*>(recv.as_object());
+    fn = (ic.holder == nullptr ? obj : ic.holder)->slots_[ic.slot];
+  } else {
+    SLOW(lookup_method(recv, IC_NAMES[C], &ic, fn));
+  }
+  R[A] = fn;
+  SAVE_PC();
+  CHARGE();
+  CallResult r = call_value(frame->base + A, B, 0);
+  AFTER_CALL(r);
+  DISPATCH();
+}
+L_CallSpread: {
+  SAVE_PC();
+  CHARGE();
+  uint32_t argc = 0;
+  if (!spread_arguments(frame->base + A, argc)) goto pending;
+  CallResult r = call_value(frame->base + A, argc, 0);
+  AFTER_CALL(r);
+  DISPATCH();
+}
+L_New: {
+  SAVE_PC();
+  CHARGE();
+  CallResult r = construct(frame->base + A, B);
+  AFTER_CALL(r);
+  DISPATCH();
+}
+L_NewSpread: {
+  SAVE_PC();
+  CHARGE();
+  uint32_t argc = 0;
+  if (!spread_arguments(frame->base + A, argc)) goto pending;
+  CallResult r = construct(frame->base + A, argc);
+  AFTER_CALL(r);
+  DISPATCH();
+}
+L_ReturnUndef:
+  exc = Value::undefined();
+  goto do_return;
+L_Return:
+  exc = R[A];
+do_return: {
+  fuel -= pc - block_start;
+  Frame done = task_.frames.back();
+  Value result = exc;
+  if ((done.flags & kFrameConstruct) && !result.is_object()) {
+    result = task_.stack[done.base];
+    if (done.closure->owner_class_ != nullptr && is_object_kind(result)) {
+      Class* cls = done.closure->owner_class_;
+      uint32_t used = static_cast<Object*>(result.as_object())->shape_->slot_count_;
+      if (used > cls->instance_slot_hint_ && used <= 64) cls->instance_slot_hint_ = used;
+    }
+  }
+  task_.frames.pop_back();
+  if (done.flags & kFrameBoundary) {
+    finish_task(result);
+    outcome.kind = RunOutcome::Kind::Done;
+    outcome.steps = uint64_t(initial_fuel - fuel);
+    return outcome;
+  }
+  if (!(done.flags & kFrameDiscardResult)) task_.stack[done.result_slot] = result;
+  LOAD_FRAME();
+  DISPATCH();
+}
+L_Throw:
+  SAVE_PC();
+  exc = R[A];
+  goto do_throw;
+
+L_GetIter: {
+  Value out;
+  SLOW(get_iterator(R[B], out));
+  R[A] = out;
+  DISPATCH();
+}
+L_IterNext: {
+  Value it = R[B];
+  if (it.is_object() && it.as_object()->kind() == ObjectKind::Iterator) {
+    auto* iter = static_cast<Iterator*>(it.as_object());
+    if (iter->over_ == Iterator::Over::Array) {
+      Array* arr = as_array(iter->source_);
+      if (iter->index_ < arr->length_) {
+        R[A] = arr->elements_[iter->index_++];
+        DISPATCH();
+      }
+      JUMP(arg_sc(ins));
+      DISPATCH();
+    }
+  }
+  Value out;
+  bool done = false;
+  SLOW(iterator_next(it, out, done));
+  if (done) {
+    JUMP(arg_sc(ins));
+  } else {
+    R[A] = out;
+  }
+  DISPATCH();
+}
+L_ForInKeys: {
+  Value out;
+  SLOW(for_in_keys(R[B], out));
+  R[A] = out;
+  DISPATCH();
+}
+
+pending:
+  exc = ctx_.take_pending_exception();
+do_throw:
+  fuel -= pc - block_start;
+  if (!unwind(exc)) {
+    outcome.kind = RunOutcome::Kind::Done;
+    outcome.steps = uint64_t(initial_fuel - fuel);
+    return outcome;
+  }
+  LOAD_FRAME();
+  DISPATCH();
+
+out_of_fuel:
+  SAVE_PC();
+  outcome.kind = RunOutcome::Kind::Yielded;
+  outcome.steps = uint64_t(initial_fuel - fuel);
+  return outcome;
+
+#undef LOAD_FRAME
+#undef SAVE_PC
+#undef CHARGE
+#undef DISPATCH
+#undef A
+#undef B
+#undef C
+#undef SLOW
+#undef JUMP
+#undef AFTER_CALL
+}
+
+}  // namespace raya::vm
