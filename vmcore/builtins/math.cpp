@@ -58,6 +58,38 @@ double js_round(double x) {
   return r;
 }
 
+/// fdlibm's cbrt (what V8 uses): exact for perfect cubes, where glibc's
+/// cbrt(27) is 3.0000000000000004.
+double js_cbrt(double x) {
+  constexpr uint32_t kB1 = 715094163;  // (1023 - 1023/3 - 0.03306235651) * 2^20
+  constexpr uint32_t kB2 = 696219795;  // (1023 - 1023/3 - 54/3 - 0.03306235651) * 2^20
+  constexpr double kP0 = 1.87595182427177009643, kP1 = -1.88497979543377169875, kP2 = 1.621429720105354466140,
+                   kP3 = -0.758397934778766047437, kP4 = 0.145996192886612446982;
+  uint64_t bits = std::bit_cast<uint64_t>(x);
+  uint32_t high = uint32_t(bits >> 32), low = uint32_t(bits);
+  uint32_t sign = high & 0x80000000u;
+  high ^= sign;
+  if (high >= 0x7ff00000u) return x + x;  // NaN and infinities are themselves
+  double t;
+  if (high < 0x00100000u) {  // zero or subnormal
+    if ((high | low) == 0) return x;
+    t = std::bit_cast<double>(uint64_t(0x43500000u) << 32) * x;  // x * 2^54
+    uint32_t t_high = uint32_t(std::bit_cast<uint64_t>(t) >> 32) & 0x7fffffffu;
+    t = std::bit_cast<double>(uint64_t(sign | (t_high / 3 + kB2)) << 32);
+  } else {
+    t = std::bit_cast<double>(uint64_t(sign | (high / 3 + kB1)) << 32);
+  }
+  // cbrt to 23 bits, rounded away from zero, then one Newton step.
+  double r = (t * t) * (t / x);
+  t = t * ((kP0 + r * (kP1 + r * kP2)) + ((r * r) * r) * (kP3 + r * kP4));
+  t = std::bit_cast<double>((std::bit_cast<uint64_t>(t) + 0x80000000ull) & 0xffffffffc0000000ull);
+  double s = t * t;
+  r = x / s;
+  double w = t + t;
+  r = (r - t) / (w + r);
+  return t + t * r;
+}
+
 double js_sign(double x) {
   if (x != x || x == 0) return x;
   return x > 0 ? 1.0 : -1.0;
@@ -70,7 +102,7 @@ RAYA_MATH_UNARY(round, js_round(x))
 RAYA_MATH_UNARY(trunc, std::trunc(x))
 RAYA_MATH_UNARY(sign, js_sign(x))
 RAYA_MATH_UNARY(sqrt, std::sqrt(x))
-RAYA_MATH_UNARY(cbrt, std::cbrt(x))
+RAYA_MATH_UNARY(cbrt, js_cbrt(x))
 RAYA_MATH_UNARY(exp, std::exp(x))
 RAYA_MATH_UNARY(expm1, std::expm1(x))
 RAYA_MATH_UNARY(log, std::log(x))

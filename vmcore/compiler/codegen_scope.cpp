@@ -45,6 +45,7 @@ const Stmt* unwrap_export(const Stmt* s) {
 void CodeGen::predeclare_block(const std::vector<StmtPtr>& body) {
   // Declare every lexical name of the block first so that uses before the
   // declaration (in hoisted functions, or in TDZ) resolve to it.
+  size_t first_new = fs_->scopes.back().vars.size();
   for (const StmtPtr& sp : body) {
     const Stmt* s = unwrap_export(sp.get());
     switch (s->kind) {
@@ -68,22 +69,15 @@ void CodeGen::predeclare_block(const std::vector<StmtPtr>& body) {
   }
   // Captured variables get their cells now (holding <empty> until declared),
   // so closures created before the declaration share them.
-  uint16_t empty = 0;
-  bool have_empty = false;
-  for (LocalVar& v : fs_->scopes.back().vars) {
-    if (!v.is_cell) continue;
-    if (!have_empty) {
-      uint16_t level = fs_->next_reg;
-      empty = alloc_reg({});
-      emit(Opcode::LoadEmpty, empty);
-      have_empty = true;
-      emit(Opcode::NewCell, v.reg, empty);
-      free_regs_to(level);
-      have_empty = false;
-      continue;
-    }
+  auto& vars = fs_->scopes.back().vars;
+  for (size_t i = first_new; i < vars.size(); ++i) {
+    if (!vars[i].is_cell) continue;
+    uint16_t level = fs_->next_reg;
+    uint16_t empty = alloc_reg({});
+    emit(Opcode::LoadEmpty, empty);
+    emit(Opcode::NewCell, vars[i].reg, empty);
+    free_regs_to(level);
   }
-  (void)empty;
 }
 
 void CodeGen::hoist_declarations(const std::vector<StmtPtr>& body) {

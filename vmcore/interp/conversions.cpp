@@ -121,7 +121,7 @@ std::string Context::to_display_utf8(Value v) {
 }
 
 std::string Context::describe_for_error(Value v) {
-  if (v.is_undefined()) return "undefined";
+  if (v.is_undefined() || v.is_empty()) return "undefined";
   if (v.is_null()) return "null";
   if (v.is_bool()) return v.is_true() ? "true" : "false";
   if (v.is_number()) return "number " + number_to_string(v.to_double());
