@@ -7,6 +7,7 @@
 #include "vmcore/builtins/builtins.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/heap/vm_fatal.hpp"
+#include "vmcore/prelude/prelude.hpp"
 #include "vmcore/value/unicode.hpp"
 
 namespace raya::vm {
@@ -24,7 +25,42 @@ Context::Context(ContextOptions options)
   prototype_key_ = intern_ascii("prototype");
   create_builtins();
   install_builtins(*this);
+  load_prelude();
   heap_.set_max_bytes(options_.max_heap_bytes);
+}
+
+void Context::load_prelude() {
+  std::shared_ptr<const Module> prelude = prelude_module();
+  if (!prelude) return;
+  Status loaded = load(prelude);
+  RunOutcome outcome = loaded ? run_to_completion() : RunOutcome{RunOutcome::Kind::Fatal, 0};
+  if (outcome.kind != RunOutcome::Kind::Done || tasks_.back()->state != TaskState::Done) {
+    set_fatal(ErrorCode::RuntimeError, "the built-in prelude failed to initialise");
+    return;
+  }
+  tasks_.clear();
+  // Install `<Target>_<method>` exports as non-enumerable methods.
+  ModuleInstance* mi = modules_.back();
+  for (const Export& e : mi->module_->exports) {
+    size_t underscore = e.name.find('_');
+    if (underscore == std::string::npos) continue;
+    std::string target = e.name.substr(0, underscore);
+    std::string method = e.name.substr(underscore + 1);
+    Object* on = nullptr;
+    if (target == "Array") on = array_prototype_;
+    else if (target == "String") on = string_prototype_;
+    else if (target == "Map") on = map_prototype_;
+    else if (target == "Set") on = set_prototype_;
+    else if (target == "ArrayStatic") {
+      Value array_class;
+      if (lookup_builtin("Array", array_class) && is_plain_object(array_class)) on = as_object(array_class);
+    }
+    if (on == nullptr) continue;
+    Value fn = mi->globals_[e.global];
+    if (is_closure(fn)) as_closure(fn)->home_ = Value::object(on);
+    define_own_property(on, intern_ascii(method), fn, 0);
+  }
+  steps_executed_ = 0;
 }
 
 Context::~Context() {
