@@ -366,6 +366,13 @@ bool join_into(Context& ctx, Array* a, std::u16string_view sep, StringBuilder& o
 }
 
 bool join_array(Context& ctx, Array* a, std::u16string_view sep, Value& result) {
+  // A lower bound of the result's length from the elements whose length is
+  // known without converting them, so joining a million references to one
+  // long string fails at once instead of after building gigabytes.
+  uint64_t at_least = a->length_ == 0 ? 0 : uint64_t(a->length_ - 1) * sep.size();
+  for (uint32_t i = 0; i < a->length_; ++i)
+    if (is_string(a->elements_[i])) at_least += as_string(a->elements_[i])->length_;
+  if (at_least > builtins::kMaxStringLength) return ctx.throw_range_error("Invalid string length");
   Rooted<Array*> root(ctx, a);
   StringBuilder out(ctx);
   std::vector<Array*> active;

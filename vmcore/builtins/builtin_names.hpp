@@ -12,7 +12,7 @@ inline constexpr std::string_view kBuiltinNames[] = {
     "Math",       "JSON",        "console",        "Object",      "Array",      "String",
     "Number",     "Boolean",     "Map",            "Set",         "Error",      "TypeError",
     "RangeError", "ReferenceError", "SyntaxError", "parseInt",    "parseFloat", "isNaN",
-    "isFinite",
+    "isFinite",   "NaN",         "Infinity",
 };
 
 /// Extra names only the prelude may use (natives that serve the prelude).

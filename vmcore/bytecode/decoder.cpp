@@ -26,6 +26,7 @@ constexpr size_t kCaptureBytes = 3;
 constexpr size_t kIcNameBytes = 4;
 constexpr size_t kHandlerBytes = 14;
 constexpr size_t kLineEntryBytes = 12;
+constexpr uint32_t kExprNameBytes = 8;  // u32 pc, u32 constant
 constexpr size_t kMinGlobalBytes = kMinStringBytes + 1;
 constexpr size_t kMinExportBytes = kMinStringBytes + 4;
 
@@ -185,6 +186,13 @@ class Decoder {
       uint(l.pc, "line table");
       uint(l.line, "line table");
       uint(l.column, "line table");
+    }
+
+    if (!count(n, kExprNameBytes, "expression names")) return false;
+    f.expr_names.resize(n);
+    for (ExprName& e : f.expr_names) {
+      uint(e.pc, "expression names");
+      uint(e.name, "expression names");
     }
     return true;
   }

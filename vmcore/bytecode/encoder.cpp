@@ -97,6 +97,11 @@ void write_function(ByteWriter& w, const FunctionProto& f) {
     w.u32(l.line);
     w.u32(l.column);
   }
+  w.size(f.expr_names.size());
+  for (const ExprName& e : f.expr_names) {
+    w.u32(e.pc);
+    w.u32(e.name);
+  }
 }
 
 std::vector<uint8_t> encode_section(const Module& m, ryb::SectionKind kind) {

@@ -52,6 +52,15 @@ struct LineEntry {
   friend bool operator==(const LineEntry&, const LineEntry&) = default;
 };
 
+/// The source text of the expression an instruction at `pc` works on (the
+/// callee of a call, the object of a property access), for error messages
+/// such as "settings.network is undefined". `name` is a string constant.
+struct ExprName {
+  uint32_t pc = 0;
+  uint32_t name = 0;
+  friend bool operator==(const ExprName&, const ExprName&) = default;
+};
+
 enum FunctionFlags : uint16_t {
   kFunctionHasRest = 1 << 0,          // last parameter is ...rest
   kFunctionIsArrow = 1 << 1,          // arrow function (no own this; cannot be new'd)
@@ -75,6 +84,7 @@ struct FunctionProto {
   std::vector<uint32_t> ic_names;  // constant index (a string) for each inline cache
   std::vector<Handler> handlers;
   std::vector<LineEntry> lines;    // sorted by pc
+  std::vector<ExprName> expr_names;  // sorted by pc, at most one per pc
 
   bool has(FunctionFlags f) const { return (flags & f) != 0; }
   friend bool operator==(const FunctionProto&, const FunctionProto&) = default;

@@ -236,6 +236,17 @@ class Verifier {
         return fail_function(fi, "line table is not sorted by pc (entry " + std::to_string(i) + ")");
     }
 
+    for (size_t i = 0; i < f.expr_names.size(); ++i) {
+      const ExprName& e = f.expr_names[i];
+      if (e.pc >= code_size)
+        return fail_function(fi, "expression name " + std::to_string(i) + " at pc " + std::to_string(e.pc) +
+                                     " is outside the code (" + std::to_string(code_size) + " instructions)");
+      if (i > 0 && e.pc <= f.expr_names[i - 1].pc)
+        return fail_function(fi, "expression names are not strictly sorted by pc (entry " + std::to_string(i) + ")");
+      if (e.name >= m_.constants.size() || m_.constants[e.name].kind != Constant::Kind::String)
+        return fail_function(fi, "expression name " + std::to_string(i) + " is not a string constant");
+    }
+
     for (uint32_t pc = 0; pc < code_size; ++pc) {
       if (!instruction(fi, pc)) return false;
     }

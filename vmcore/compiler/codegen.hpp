@@ -115,6 +115,8 @@ struct FunctionState {
   uint32_t last_line = 0;
   uint32_t last_column = 0;
   bool this_in_cell = false;
+  bool has_super_flag = false;  // derived constructor: set once super() ran
+  uint16_t super_flag_reg = 0;
   uint16_t this_cell_reg = 0;
 };
 
@@ -141,6 +143,9 @@ class CodeGen {
   void emit_jump_back(Opcode op, uint16_t a, size_t target);
   size_t here() const { return fs_->proto.code.size(); }
   void mark_line(SourcePos pos);
+  /// Names `e` (as source-like text) for error messages about the next
+  /// instruction, e.g. "settings.network" or "callback".
+  void note_expr(const Expr& e);
   uint16_t constant_number(double d);
   uint16_t constant_string(const std::u16string& s);
   uint16_t constant_string_utf8(const std::string& s);
@@ -218,6 +223,9 @@ class CodeGen {
   // --- patterns (codegen_pattern.cpp) ---
   /// Declares the names a pattern binds in the current scope (not emitted).
   void declare_pattern(const Pattern& p, bool is_const);
+  /// declare_pattern, then a fresh Cell for each captured name (for bindings
+  /// made by code that runs each time: for-of heads, catch, parameters).
+  void declare_pattern_with_cells(const Pattern& p, bool is_const);
   /// Stores the value in `src` into the pattern's targets.
   void bind_pattern(const Pattern& p, uint16_t src, bool is_declaration);
   void assign_member(const MemberExpr& m, uint16_t value);

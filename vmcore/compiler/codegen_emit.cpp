@@ -70,6 +70,48 @@ void CodeGen::mark_line(SourcePos pos) {
   fs_->last_column = pos.column;
 }
 
+namespace {
+
+std::string describe_expr(const Expr& e, int depth = 0) {
+  if (depth > 6) return "";
+  switch (e.kind) {
+    case ExprKind::Identifier: return e.as<IdentifierExpr>().name;
+    case ExprKind::This: return "this";
+    case ExprKind::Super: return "super";
+    case ExprKind::Member: {
+      const auto& m = e.as<MemberExpr>();
+      std::string obj = describe_expr(*m.object, depth + 1);
+      if (obj.empty()) return "";
+      std::string dot = m.optional ? "?." : ".";
+      if (!m.computed) return obj + dot + m.property;
+      std::string key = describe_expr(*m.computed, depth + 1);
+      return obj + (m.optional ? "?.[" : "[") + (key.empty() ? "..." : key) + "]";
+    }
+    case ExprKind::Call: {
+      std::string callee = describe_expr(*e.as<CallExpr>().callee, depth + 1);
+      return callee.empty() ? "" : callee + "(...)";
+    }
+    case ExprKind::OptionalChain: return describe_expr(*e.as<OptionalChainExpr>().expr, depth + 1);
+    case ExprKind::Number: {
+      double d = e.as<NumberExpr>().value;
+      if (d == double(int64_t(d)) && d > -1e15 && d < 1e15) return std::to_string(int64_t(d));
+      return "";
+    }
+    default: return "";
+  }
+}
+
+}  // namespace
+
+void CodeGen::note_expr(const Expr& e) {
+  std::string text = describe_expr(e);
+  if (text.empty() || text.size() > 120) return;
+  uint32_t pc = uint32_t(here());
+  auto& names = fs_->proto.expr_names;
+  if (!names.empty() && names.back().pc == pc) return;
+  names.push_back(ExprName{pc, constant_string_utf8(text)});
+}
+
 uint16_t CodeGen::constant_number(double d) {
   uint64_t bits;
   std::memcpy(&bits, &d, 8);

@@ -523,6 +523,7 @@ void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_
     } else {
       emit(Opcode::SuperCall, window, argc);
     }
+    if (fs_->has_super_flag) emit(Opcode::LoadTrue, fs_->super_flag_reg);
     emit_field_initializers(*fs_->ctor_class);
     load_this(dest, e.pos);
     free_regs_to(level);
@@ -542,6 +543,7 @@ void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_
     if (direct_method) {
       emit_arguments(e.args, window, argc, e.pos);
       mark_line(e.pos);
+      note_expr(callee);
       emit(Opcode::CallMethod, window, argc, new_cache(m.property));
       if (dest != window) emit(Opcode::Mov, dest, window);
       free_regs_to(level);
@@ -575,6 +577,7 @@ void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_
   if (e.optional && chain_exits != nullptr) chain_exits->push_back(emit_jump(Opcode::JmpIfNullish, window));
   spread = emit_arguments(e.args, window, argc, e.pos);
   mark_line(e.pos);
+  note_expr(callee);
   if (spread) {
     emit(Opcode::CallSpread, window);
   } else {
@@ -594,6 +597,7 @@ void CodeGen::new_expr(const NewExpr& e, uint16_t dest) {
   uint16_t argc = 0;
   spread = emit_arguments(e.args, window, argc, e.pos);
   mark_line(e.pos);
+  note_expr(*e.callee);
   if (spread) {
     emit(Opcode::NewSpread, window);
   } else {
@@ -639,12 +643,16 @@ void CodeGen::member(const MemberExpr& e, uint16_t dest, std::vector<size_t>* ch
   }
   if (e.optional && chain_exits != nullptr) chain_exits->push_back(emit_jump(Opcode::JmpIfNullish, obj));
   mark_line(e.pos);
+  if (!e.computed || e.computed->kind == ExprKind::String) {
+    note_expr(*e.object);
+  }
   if (!e.computed) {
     emit(Opcode::GetProp, dest, obj, new_cache(e.property));
   } else if (e.computed->kind == ExprKind::String) {
     emit(Opcode::GetProp, dest, obj, new_cache_u16(e.computed->as<StringExpr>().value));
   } else {
     uint16_t k = expr_any(*e.computed);
+    note_expr(*e.object);
     emit(Opcode::GetElem, dest, obj, k);
   }
   free_regs_to(level);
@@ -691,6 +699,7 @@ void CodeGen::assign(const AssignExpr& e, uint16_t dest, bool want_result) {
       uint16_t v = alloc_reg(e.pos);
       expr_to(*e.value, v);
       mark_line(e.pos);
+      note_expr(*m.object);
       if (m.object->kind == ExprKind::Super) {
         error(e.pos, "assigning to 'super' properties is not supported");
       } else if (computed) {
@@ -775,9 +784,11 @@ void CodeGen::assign(const AssignExpr& e, uint16_t dest, bool want_result) {
   if (computed) {
     key = alloc_reg(e.pos);
     expr_to(*m.computed, key);
+    note_expr(*m.object);
     emit(Opcode::GetElem, cur, obj, key);
   } else {
     ic = new_cache(m.property);
+    note_expr(*m.object);
     emit(Opcode::GetProp, cur, obj, ic);
   }
   size_t j = 0;

@@ -30,6 +30,12 @@ uint32_t CodeGen::compile_function(const FunctionNode& fn, const ClassNode* ctor
   fs_ = &state;
   push_scope();
   emit_params(fn);
+  if (is_derived) {
+    // `this` is in its temporal dead zone until super() returns.
+    state.super_flag_reg = alloc_reg(fn.pos);
+    state.has_super_flag = true;
+    emit(Opcode::LoadEmpty, state.super_flag_reg);
+  }
   if (ctor_of != nullptr && !is_derived) emit_field_initializers(*ctor_of);
   if (fn.expression_body) {
     uint16_t r = expr_any(*fn.expression_body);
@@ -99,7 +105,7 @@ void CodeGen::emit_params(const FunctionNode& fn) {
           }
       }
     } else {
-      declare_pattern(*p.target, false);
+      declare_pattern_with_cells(*p.target, false);
       bind_pattern(*p.target, reg, true);
     }
     if (p.is_parameter_property && p.target->kind == PatternKind::Identifier) {

@@ -31,10 +31,14 @@ void CodeGen::declare_file(FileUnit& file) {
     const Stmt* s = unwrap(sp.get());
     std::vector<std::string> names;
     bool is_const = false;
+    SourcePos pos = s->pos;
     switch (s->kind) {
       case StmtKind::VarDecl:
         is_const = s->as<VarDeclStmt>().decl_kind == DeclKind::Const;
-        for (const auto& d : s->as<VarDeclStmt>().declarators) pattern_names(*d.target, names);
+        for (const auto& d : s->as<VarDeclStmt>().declarators) {
+          pattern_names(*d.target, names);
+          pos = d.target->pos;
+        }
         break;
       case StmtKind::FunctionDecl: names.push_back(s->as<FunctionDeclStmt>().function->name); break;
       case StmtKind::ClassDecl: names.push_back(s->as<ClassDeclStmt>().klass->name); break;
@@ -46,7 +50,7 @@ void CodeGen::declare_file(FileUnit& file) {
     }
     for (const std::string& n : names) {
       if (n.empty()) continue;
-      uint32_t slot = declare(n, is_const, s->pos);
+      uint32_t slot = declare(n, is_const, pos);
       if (sp->kind == StmtKind::ExportDecl) file.exports[n] = slot;
     }
     if (sp->kind == StmtKind::ExportDefault) {

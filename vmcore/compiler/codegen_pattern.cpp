@@ -14,6 +14,21 @@ void CodeGen::declare_pattern(const Pattern& p, bool is_const) {
   for (const std::string& n : names) declare_local(n, is_const, true, p.pos);
 }
 
+void CodeGen::declare_pattern_with_cells(const Pattern& p, bool is_const) {
+  if (fs_->is_file_top && fs_->scopes.empty()) return;
+  size_t first_new = fs_->scopes.back().vars.size();
+  declare_pattern(p, is_const);
+  auto& vars = fs_->scopes.back().vars;
+  for (size_t i = first_new; i < vars.size(); ++i) {
+    if (!vars[i].is_cell) continue;
+    uint16_t level = fs_->next_reg;
+    uint16_t empty = alloc_reg(p.pos);
+    emit(Opcode::LoadEmpty, empty);
+    emit(Opcode::NewCell, vars[i].reg, empty);
+    free_regs_to(level);
+  }
+}
+
 void CodeGen::assign_member(const MemberExpr& m, uint16_t value) {
   uint16_t level = fs_->next_reg;
   if (m.object->kind == ExprKind::Super) {
@@ -23,8 +38,10 @@ void CodeGen::assign_member(const MemberExpr& m, uint16_t value) {
   uint16_t obj = expr_any(*m.object);
   if (m.computed) {
     uint16_t k = expr_any(*m.computed);
+    note_expr(*m.object);
     emit(Opcode::SetElem, obj, k, value);
   } else {
+    note_expr(*m.object);
     emit(Opcode::SetProp, obj, new_cache(m.property), value);
   }
   free_regs_to(level);

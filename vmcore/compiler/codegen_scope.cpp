@@ -194,6 +194,7 @@ Binding CodeGen::resolve(const std::string& name, SourcePos pos) {
 }
 
 void CodeGen::load_this(uint16_t dest, SourcePos pos) {
+  if (fs_->has_super_flag) emit(Opcode::CheckInit, fs_->super_flag_reg, constant_string(u"this"));
   Binding b = resolve("this", pos);
   switch (b.kind) {
     case Binding::Kind::Local:

@@ -289,6 +289,7 @@ void CodeGen::for_each_stmt(const ForEachStmt& s, std::vector<std::string> label
     uint16_t src = expr_any(*s.iterable);
     mark_line(s.pos);
     if (s.is_of()) {
+      note_expr(*s.iterable);
       emit(Opcode::GetIter, iter, src);
     } else {
       uint16_t keys = alloc_reg(s.pos);
@@ -303,7 +304,7 @@ void CodeGen::for_each_stmt(const ForEachStmt& s, std::vector<std::string> label
   fs_->targets.push_back(JumpTarget{std::move(labels), true, true, {}, {}, fs_->tries.size(), fs_->scopes.size()});
   push_scope();
   if (s.has_declaration) {
-    declare_pattern(*s.target, s.decl_kind == DeclKind::Const);
+    declare_pattern_with_cells(*s.target, s.decl_kind == DeclKind::Const);
     bind_pattern(*s.target, value, true);
   } else {
     bind_pattern(*s.target, value, false);
@@ -497,7 +498,7 @@ void CodeGen::try_stmt(const TryStmt& s) {
       fs_->proto.handlers.push_back(Handler{start, end, handler_pc, exc});
     push_scope();
     if (s.catch_param) {
-      declare_pattern(*s.catch_param, false);
+      declare_pattern_with_cells(*s.catch_param, false);
       bind_pattern(*s.catch_param, exc, true);
     }
     const auto& body = s.handler->body;

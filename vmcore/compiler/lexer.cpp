@@ -137,6 +137,7 @@ class Lexer {
       : file_(file), src_(file.text()), sink_(sink) {}
 
   std::vector<Token> run() {
+    tokens_.reserve(src_.size() / 4 + 16);
     // A leading byte-order mark and a "#!" line are not part of the program.
     if (src_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
     if (src_.substr(pos_, 2) == "#!") {
@@ -166,7 +167,17 @@ class Lexer {
 
   char at(size_t i) const { return i < src_.size() ? src_[i] : '\0'; }
   char peek(size_t ahead = 0) const { return at(pos_ + ahead); }
-  SourcePos pos_of(size_t offset) const { return file_.pos_at(offset); }
+
+  // Token offsets only grow, so walk a line cursor forward instead of a
+  // binary search per token; anything behind the cursor asks the file.
+  SourcePos pos_of(size_t offset) {
+    if (offset < file_.line_start(cursor_line_)) return file_.pos_at(offset);
+    while (cursor_line_ < file_.line_count() && file_.line_start(cursor_line_ + 1) <= offset) {
+      ++cursor_line_;
+    }
+    return SourcePos{cursor_line_, static_cast<uint32_t>(offset - file_.line_start(cursor_line_) + 1)};
+  }
+  uint32_t cursor_line_ = 1;
   void error_at(size_t offset, std::string message) { sink_.error(pos_of(offset), std::move(message)); }
 
   Token start_token(TokenKind kind) {

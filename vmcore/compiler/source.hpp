@@ -40,6 +40,8 @@ class SourceFile {
   std::string_view line(uint32_t n) const;
   /// Position of a byte offset into text().
   SourcePos pos_at(size_t offset) const;
+  /// Byte offset where line `n` (1-based, at most line_count()) begins.
+  size_t line_start(uint32_t n) const { return line_starts_[n - 1]; }
 
  private:
   std::string name_;

@@ -190,6 +190,7 @@ std::string Context::capture_stack_trace() {
     const Frame& f = frames[i];
     const FunctionProto* proto = f.closure->proto_;
     const Module& module = *f.closure->module_->module_;
+    if (proto->name == "<entry>") continue;  // the bundle's driver, not user code
     uint32_t pc = f.pc == 0 ? 0 : f.pc - 1;  // the instruction being executed
     uint32_t line = proto->line, column = proto->column;
     for (const LineEntry& le : proto->lines) {

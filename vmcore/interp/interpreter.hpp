@@ -38,6 +38,7 @@ class Interpreter {
   bool set_property(Value receiver, String* key, InlineCache* ic, Value value, CallResult& how);
   bool get_element(Value receiver, Value key, Value& out, uint32_t result_slot, CallResult& how);
   bool set_element(Value receiver, Value key, Value value, CallResult& how);
+  bool throw_nullish_access(Value receiver, const std::string& key, bool is_write);
   bool lookup_method(Value receiver, String* key, InlineCache* ic, Value& out);
   CallResult construct(uint32_t window_abs, uint32_t argc);
   CallResult super_call(uint32_t window_abs, uint32_t argc);
@@ -70,6 +71,9 @@ class Interpreter {
   void finish_task(Value result);
 
   Frame& top() { return task_.frames.back(); }
+  /// Source text of the expression the current instruction works on (from
+  /// the function's expression-name table), or "" if unknown.
+  std::string current_expression();
   Value* regs() { return task_.stack.data() + top().base; }
 
   Context& ctx_;

@@ -9,7 +9,27 @@ namespace raya::vm {
 
 namespace {
 
-std::string callee_description(Context& ctx, Value v) { return ctx.describe_for_error(v); }
+}  // namespace
+
+std::string Interpreter::current_expression() {
+  if (task_.frames.empty()) return "";
+  const Frame& f = task_.frames.back();
+  const FunctionProto* proto = f.closure->proto_;
+  uint32_t pc = f.pc == 0 ? 0 : f.pc - 1;
+  const auto& names = proto->expr_names;
+  auto it = std::lower_bound(names.begin(), names.end(), pc,
+                             [](const ExprName& e, uint32_t p) { return e.pc < p; });
+  if (it == names.end() || it->pc != pc) return "";
+  Value text = f.closure->module_->constants_[it->name];
+  return is_string(text) ? ctx_.to_display_utf8(text) : "";
+}
+
+namespace {
+
+std::string not_a(Context& ctx, const std::string& expr, Value v, const char* what) {
+  if (expr.empty()) return ctx.describe_for_error(v) + " is not " + what;
+  return expr + " is not " + what + " (it is " + ctx.describe_for_error(v) + ")";
+}
 
 }  // namespace
 
@@ -68,7 +88,7 @@ Interpreter::CallResult Interpreter::call_value(uint32_t window, uint32_t argc, 
         // Builtin classes with native constructors double as conversion
         // functions (Number(x), String(x), Array(n)); user classes need new.
         Class* cls = as_class(callee);
-        if (is_native(cls->constructor_) && !as_native(cls->constructor_)->is_constructor_) {
+        if (is_native(cls->constructor_)) {
           NativeFunction* f = as_native(cls->constructor_);
           CallArgs call{Value::undefined(), task_.stack.data() + window + 2, argc};
           if (!f->fn_(ctx_, call)) return CallResult::Threw;
@@ -83,7 +103,7 @@ Interpreter::CallResult Interpreter::call_value(uint32_t window, uint32_t argc, 
         break;
     }
   }
-  ctx_.throw_type_error(callee_description(ctx_, callee) + " is not a function");
+  ctx_.throw_type_error(not_a(ctx_, current_expression(), callee, "a function"));
   return CallResult::Threw;
 }
 
@@ -99,7 +119,7 @@ Interpreter::CallResult Interpreter::construct(uint32_t window, uint32_t argc) {
         return CallResult::Threw;
       return CallResult::PushedFrame;
     }
-    ctx_.throw_type_error(callee_description(ctx_, callee) + " is not a constructor");
+    ctx_.throw_type_error(not_a(ctx_, current_expression(), callee, "a constructor"));
     return CallResult::Threw;
   }
   Class* cls = as_class(callee);

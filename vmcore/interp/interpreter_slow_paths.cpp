@@ -32,14 +32,19 @@ double js_pow(double x, double y) {
 
 // --- properties ----------------------------------------------------------------
 
+bool Interpreter::throw_nullish_access(Value receiver, const std::string& key, bool is_write) {
+  std::string kind = receiver.is_null() ? "null" : "undefined";
+  std::string expr = current_expression();
+  std::string action = is_write ? "cannot set property '" : "cannot read property '";
+  if (!expr.empty()) return ctx_.throw_type_error(expr + " is " + kind + ", " + action + key + "'");
+  return ctx_.throw_type_error(std::string(is_write ? "Cannot set properties of " : "Cannot read properties of ") +
+                               kind + " (" + (is_write ? "setting '" : "reading '") + key + "')");
+}
+
 bool Interpreter::get_property(Value receiver, String* key, InlineCache* ic, Value& out, uint32_t result_slot,
                                CallResult& how) {
   how = CallResult::Returned;
-  if (receiver.is_nullish()) {
-    return ctx_.throw_type_error(std::string("Cannot read properties of ") +
-                                 (receiver.is_null() ? "null" : "undefined") + " (reading '" +
-                                 key_text(ctx_, key) + "')");
-  }
+  if (receiver.is_nullish()) return throw_nullish_access(receiver, key_text(ctx_, key), false);
   Object* start = nullptr;
   if (receiver.is_object()) {
     HeapObject* h = receiver.as_object();
@@ -162,19 +167,16 @@ bool Interpreter::lookup_method(Value receiver, String* key, InlineCache* ic, Va
                                  "') is not supported");
   }
   if (!is_callable(out)) {
-    std::string what = receiver.is_object() ? ctx_.describe_for_error(receiver) : ctx_.describe_for_error(receiver);
-    return ctx_.throw_type_error(what + "." + key_text(ctx_, key) + " is not a function");
+    std::string expr = current_expression();
+    if (expr.empty()) expr = ctx_.describe_for_error(receiver) + "." + key_text(ctx_, key);
+    return ctx_.throw_type_error(expr + " is not a function (it is " + ctx_.describe_for_error(out) + ")");
   }
   return true;
 }
 
 bool Interpreter::set_property(Value receiver, String* key, InlineCache* ic, Value value, CallResult& how) {
   how = CallResult::Returned;
-  if (receiver.is_nullish()) {
-    return ctx_.throw_type_error(std::string("Cannot set properties of ") +
-                                 (receiver.is_null() ? "null" : "undefined") + " (setting '" +
-                                 key_text(ctx_, key) + "')");
-  }
+  if (receiver.is_nullish()) return throw_nullish_access(receiver, key_text(ctx_, key), true);
   if (is_array(receiver) && key == ctx_.length_key_) {
     if (!value.is_number() || value.to_double() < 0 || value.to_double() != std::floor(value.to_double()) ||
         value.to_double() > 4294967295.0)
@@ -273,9 +275,7 @@ bool Interpreter::get_element(Value receiver, Value key, Value& out, uint32_t re
   }
   if (receiver.is_nullish()) {
     Rooted<Value> k(ctx_, key);
-    std::string text = ctx_.to_display_utf8(key);
-    return ctx_.throw_type_error(std::string("Cannot read properties of ") +
-                                 (receiver.is_null() ? "null" : "undefined") + " (reading '" + text + "')");
+    return throw_nullish_access(receiver, ctx_.to_display_utf8(key), false);
   }
   if (!is_string(key) && !key.is_number()) {
     return ctx_.throw_type_error("property key must be a string or a number, not " + ctx_.describe_for_error(key));
@@ -458,7 +458,9 @@ bool Interpreter::get_iterator(Value iterable, Value& out) {
   } else if (is_set(iterable)) {
     over = Iterator::Over::SetValues;
   } else {
-    return ctx_.throw_type_error(ctx_.describe_for_error(iterable) + " is not iterable");
+    std::string expr = current_expression();
+    return ctx_.throw_type_error((expr.empty() ? ctx_.describe_for_error(iterable) : expr + " (" + ctx_.describe_for_error(iterable) + ")") +
+                                 " is not iterable");
   }
   out = Value::object(ctx_.heap().make<Iterator>(iterable, over));
   return true;

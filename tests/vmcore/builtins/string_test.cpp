@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "tests/vmcore/builtins/builtin_test_support.hpp"
+#include "vmcore/heap/vm_fatal.hpp"
 
 namespace raya::vm::testing {
 namespace {
@@ -130,6 +131,20 @@ TEST_F(StringBuiltin, HugeRepeatIsRefusedBeforeAllocating) {
   EXPECT_EQ(error("x", "repeat", {num(1e15)}), "RangeError: Invalid string length");
   // Only the error objects were allocated, not hundreds of megabytes.
   EXPECT_LT(ctx.heap().bytes_used() - before, 64u * 1024);
+}
+
+TEST_F(StringBuiltin, RepeatThatCannotFitTheHeapEndsTheContextWithoutBuilding) {
+  // 2^28 units are within the string limit but need 512 MiB, more than the
+  // default 64 MiB heap: the context ends as the allocation itself would.
+  Value s = str("x");
+  Value result;
+  try {
+    call(get(s, "repeat"), s, {num(1 << 28)}, result);
+    ADD_FAILURE() << "expected VmFatal";
+  } catch (const VmFatal& fatal) {
+    EXPECT_EQ(fatal.code, ErrorCode::HeapLimitExceeded);
+  }
+  EXPECT_LT(ctx.heap().bytes_used(), 16u << 20);
 }
 
 TEST_F(StringBuiltin, PaddingFillsToTheTargetLength) {

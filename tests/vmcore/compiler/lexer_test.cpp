@@ -77,7 +77,7 @@ TEST(Lexer, UnicodeLettersFormIdentifiers) {
 }
 
 TEST(Lexer, PunctuatorsUseMaximalMunch) {
-  EXPECT_EQ(kinds("?. ?? ??= &&= ||= ** **= >>> >>>= => ... >>= <<= === !=="),
+  EXPECT_EQ(kinds("?. ?? ?\?= &&= ||= ** **= >>> >>>= => ... >>= <<= === !=="),
             (std::vector<K>{K::QuestionDot, K::QuestionQuestion, K::QuestionQuestionAssign,
                             K::AmpAmpAssign, K::PipePipeAssign, K::StarStar, K::StarStarAssign,
                             K::UShr, K::UShrAssign, K::Arrow, K::Ellipsis, K::ShrAssign,
