@@ -56,6 +56,17 @@ Array* copy_range(Context& ctx, Array* source, uint32_t begin, uint32_t end) {
   return out;
 }
 
+/// Makes room for `extra` more elements with geometric growth, so a loop of
+/// push() or unshift() calls reallocates O(log n) times. The caller checked
+/// that the new length is within kMaxArrayLength.
+void reserve_for_append(Context& ctx, Array* array, uint32_t extra) {
+  uint64_t need = uint64_t(array->length_) + extra;
+  if (need <= array->capacity_) return;
+  uint64_t grown = uint64_t(array->capacity_) + array->capacity_ / 2;
+  uint64_t want = std::min<uint64_t>(std::max<uint64_t>({need, grown, 8}), std::max<uint64_t>(need, kMaxArrayLength));
+  ctx.array_reserve(array, uint32_t(want));
+}
+
 // --- the Array class -----------------------------------------------------------------------
 
 /// Array(n) / new Array(n): n undefined elements; Array(a, b, ...): [a, b, ...].
@@ -89,7 +100,8 @@ bool array_of(Context& ctx, CallArgs& call) {
 }
 
 /// The elements of an array, a string (code points), a Map ([key, value]
-/// pairs) or a Set, as a fresh array. False with a TypeError otherwise.
+/// pairs), a Set or an array-like object ({ length: n, 0: ... }) as a fresh
+/// array. False with a TypeError otherwise.
 bool elements_of_iterable(Context& ctx, Value iterable, const char* where_name, Value& out) {
   Rooted<Value> source(ctx, iterable);
   if (is_array(iterable)) {
@@ -130,8 +142,28 @@ bool elements_of_iterable(Context& ctx, Value iterable, const char* where_name, 
     out = Value::object(result.get());
     return true;
   }
+  if (is_plain_object(iterable)) {
+    // An array-like: { length: n, 0: a, 1: b, ... } (Array.from({ length: 3 })).
+    Object* obj = as_object(iterable);
+    Value length_value;
+    if (ctx.lookup_property(obj, ctx.intern_ascii("length"), length_value) && length_value.is_number()) {
+      double length = length_value.to_double();
+      length = length != length || length <= 0 ? 0 : std::floor(length);
+      if (length > kMaxArrayLength) return ctx.throw_range_error("Invalid array length");
+      Rooted<Array*> result(ctx, ctx.new_array(uint32_t(length)));
+      for (uint32_t i = 0; i < result->length_; ++i) {
+        Value element;
+        PropertyInfo info{};
+        if (ctx.lookup_property(as_object(source.get()), builtins::index_key(ctx, i), element, nullptr, &info) &&
+            !(info.flags & kPropAccessor))
+          result->elements_[i] = element;
+      }
+      out = Value::object(result.get());
+      return true;
+    }
+  }
   return ctx.throw_type_error(std::string(where_name) + ": " + ctx.describe_for_error(iterable) +
-                              " is not iterable (expected an array, a string, a Map or a Set)");
+                              " is not iterable (expected an array, a string, a Map, a Set or an array-like)");
 }
 
 bool array_from(Context& ctx, CallArgs& call) {
@@ -158,8 +190,8 @@ bool array_push(Context& ctx, CallArgs& call) {
   if (!this_mutable_array(ctx, call, "push", a)) return false;
   Rooted<Array*> array(ctx, a);
   if (uint64_t(array->length_) + call.count > kMaxArrayLength) return ctx.throw_range_error("Invalid array length");
-  ctx.array_reserve(array, array->length_ + call.count);
-  for (uint32_t i = 0; i < call.count; ++i) ctx.array_push(array, call.args[i]);
+  reserve_for_append(ctx, array, call.count);
+  for (uint32_t i = 0; i < call.count; ++i) array->elements_[array->length_++] = call.args[i];
   call.result = Value::number(array->length_);
   return true;
 }
@@ -197,6 +229,7 @@ bool array_unshift(Context& ctx, CallArgs& call) {
   if (uint64_t(array->length_) + n > kMaxArrayLength) return ctx.throw_range_error("Invalid array length");
   if (n != 0) {
     uint32_t old_length = array->length_;
+    reserve_for_append(ctx, array, n);
     ctx.array_set_length(array, old_length + n);
     std::memmove(static_cast<void*>(array->elements_ + n), array->elements_, old_length * sizeof(Value));
     for (uint32_t i = 0; i < n; ++i) array->elements_[i] = call.args[i];
@@ -454,6 +487,30 @@ bool array_flat(Context& ctx, CallArgs& call) {
   return true;
 }
 
+/// toReversed(): a reversed copy (ES2023).
+bool array_to_reversed(Context& ctx, CallArgs& call) {
+  Array* a = nullptr;
+  if (!this_array(ctx, call, "toReversed", a)) return false;
+  Array* out = copy_range(ctx, a, 0, a->length_);
+  std::reverse(out->elements_, out->elements_ + out->length_);
+  call.result = Value::object(out);
+  return true;
+}
+
+/// with(index, value): a copy with one element replaced (ES2023); an index
+/// outside the array is a RangeError.
+bool array_with(Context& ctx, CallArgs& call) {
+  Array* a = nullptr;
+  double index;
+  if (!this_array(ctx, call, "with", a) || !integer_arg(ctx, call, 0, 0, where("with"), "index", index)) return false;
+  double k = index < 0 ? double(a->length_) + index : index;
+  if (k < 0 || k >= a->length_) return ctx.throw_range_error("Invalid index : " + number_to_string(index));
+  Array* out = copy_range(ctx, a, 0, a->length_);
+  out->elements_[uint32_t(k)] = call.arg(1);
+  call.result = Value::object(out);
+  return true;
+}
+
 // --- keys, values, entries (arrays, per LANGUAGE.md) ----------------------------------------------
 
 bool array_keys(Context& ctx, CallArgs& call) {
@@ -576,6 +633,8 @@ void install_array(Context& ctx) {
       {"join", array_join, 1},
       {"toString", array_to_string, 0},
       {"reverse", array_reverse, 0},
+      {"toReversed", array_to_reversed, 0},
+      {"with", array_with, 2},
       {"fill", array_fill, 1},
       {"flat", array_flat, 0},
       {"keys", array_keys, 0},

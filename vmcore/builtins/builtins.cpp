@@ -29,7 +29,33 @@
 
 namespace raya::vm {
 
+namespace {
+
+/// Error.prototype.toString: "Name: message", or whichever part is not
+/// empty (the error classes themselves come from core_objects.cpp).
+bool error_to_string(Context& ctx, CallArgs& call) {
+  if (!is_plain_object(call.this_value))
+    return builtins::throw_wrong_kind(ctx, "Error.prototype.toString", "'this'", "an object", call.this_value);
+  Rooted<Object*> self(ctx, as_object(call.this_value));
+  Value name_value, message_value;
+  ctx.lookup_property(self, ctx.intern_ascii("name"), name_value);
+  Rooted<String*> name(ctx, name_value.is_undefined() ? ctx.intern_ascii("Error") : ctx.to_string(name_value));
+  ctx.lookup_property(self, ctx.intern_ascii("message"), message_value);
+  Rooted<String*> message(ctx, message_value.is_undefined() ? ctx.empty_string() : ctx.to_string(message_value));
+  builtins::StringBuilder out(ctx);
+  out.append(name->view());
+  if (name->length_ != 0 && message->length_ != 0) out.append(u": ");
+  out.append(message->view());
+  String* result = out.finish();
+  if (result == nullptr) return false;
+  call.result = Value::object(result);
+  return true;
+}
+
+}  // namespace
+
 void install_builtins(Context& ctx) {
+  ctx.define_native_method(ctx.error_class(ErrorType::Error)->prototype_, "toString", error_to_string, 0);
   install_object(ctx);
   install_number(ctx);
   install_string(ctx);

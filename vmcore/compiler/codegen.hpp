@@ -200,6 +200,9 @@ class CodeGen {
   void close_try_range(TryContext& t);
   void block_body(const std::vector<StmtPtr>& body);
   void branch_if_false(const Expr& test, std::vector<size_t>& false_jumps);
+  /// Loop bottoms: jump back to `target` when `test` holds (one instruction
+  /// for comparisons, so each iteration pays a single dispatch for it).
+  void branch_back_if_true(const Expr& test, size_t target);
 
   // --- expressions (codegen_expr.cpp) ---
   void expr_to(const Expr& e, uint16_t dest);

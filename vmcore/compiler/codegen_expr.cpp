@@ -688,16 +688,33 @@ void CodeGen::assign(const AssignExpr& e, uint16_t dest, bool want_result) {
     }
     if (target.kind == PatternKind::Member) {
       const MemberExpr& m = *target.as<MemberPattern>().member;
-      uint16_t obj = alloc_reg(e.pos);
-      expr_to(*m.object, obj);
+      // Object and key may stay in their variables' registers unless the
+      // value expression could reassign those variables first.
+      bool value_assigns = has_assignment(*e.value);
+      uint16_t obj;
+      if (value_assigns) {
+        obj = alloc_reg(e.pos);
+        expr_to(*m.object, obj);
+      } else {
+        obj = expr_any(*m.object);
+      }
       uint16_t key = 0;
       bool computed = m.computed != nullptr && m.computed->kind != ExprKind::String;
       if (computed) {
-        key = alloc_reg(e.pos);
-        expr_to(*m.computed, key);
+        if (value_assigns) {
+          key = alloc_reg(e.pos);
+          expr_to(*m.computed, key);
+        } else {
+          key = expr_any(*m.computed);
+        }
       }
-      uint16_t v = alloc_reg(e.pos);
-      expr_to(*e.value, v);
+      uint16_t v;
+      if (want_result) {
+        v = alloc_reg(e.pos);
+        expr_to(*e.value, v);
+      } else {
+        v = expr_any(*e.value);
+      }
       mark_line(e.pos);
       note_expr(*m.object);
       if (m.object->kind == ExprKind::Super) {
@@ -747,6 +764,20 @@ void CodeGen::assign(const AssignExpr& e, uint16_t dest, bool want_result) {
     Binding b = resolve(name, target.pos);
     if (b.is_const) {
       error(target.pos, "Cannot assign to '" + name + "' because it is a constant");
+      free_regs_to(level);
+      return;
+    }
+    if (!is_logical && b.kind == Binding::Kind::Local && !b.maybe_uninitialized && !has_assignment(*e.value)) {
+      // x op= v on a plain local: combine in place.
+      uint16_t reg = uint16_t(b.index);
+      int32_t imm = 0;
+      if ((op == Opcode::Add || op == Opcode::Sub) && is_small_int(*e.value, imm)) {
+        emit(Opcode::AddI, reg, reg, uint16_t(int16_t(op == Opcode::Add ? imm : -imm)));
+      } else {
+        uint16_t r = expr_any(*e.value);
+        emit(op, reg, reg, r);
+      }
+      if (want_result && dest != reg) emit(Opcode::Mov, dest, reg);
       free_regs_to(level);
       return;
     }

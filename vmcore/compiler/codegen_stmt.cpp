@@ -175,6 +175,49 @@ void CodeGen::branch_if_false(const Expr& test, std::vector<size_t>& false_jumps
   free_regs_to(level);
 }
 
+void CodeGen::branch_back_if_true(const Expr& test, size_t target) {
+  int64_t offset = int64_t(target) - int64_t(here()) - 1;
+  if (test.kind == ExprKind::Binary && offset >= INT16_MIN) {
+    const auto& b = test.as<BinaryExpr>();
+    Opcode op = Opcode::Nop;
+    bool swap = false;
+    switch (b.op) {
+      case BinaryOp::Lt: op = Opcode::JLt; break;
+      case BinaryOp::LtEq: op = Opcode::JLe; break;
+      case BinaryOp::Gt: op = Opcode::JLt; swap = true; break;
+      case BinaryOp::GtEq: op = Opcode::JLe; swap = true; break;
+      case BinaryOp::Eq:
+      case BinaryOp::StrictEq: op = Opcode::JEq; break;
+      case BinaryOp::NotEq:
+      case BinaryOp::StrictNotEq: op = Opcode::JNe; break;
+      default: break;
+    }
+    if (op != Opcode::Nop) {
+      uint16_t level = fs_->next_reg;
+      uint16_t l = expr_any(*b.left);
+      uint16_t r = expr_any(*b.right);
+      mark_line(b.pos);
+      size_t at = swap ? emit_jump16(op, r, l) : emit_jump16(op, l, r);
+      free_regs_to(level);
+      if (int64_t(target) - int64_t(at) - 1 >= INT16_MIN) {
+        patch_to(at, target);
+        return;
+      }
+      // Too far for a 16-bit jump: skip over a long one instead.
+      fs_->proto.code.pop_back();
+      std::vector<size_t> exits;
+      branch_if_false(test, exits);
+      emit_jump_back(Opcode::Jmp, 0, target);
+      for (size_t e : exits) patch_to_here(e);
+      return;
+    }
+  }
+  uint16_t level = fs_->next_reg;
+  uint16_t r = expr_any(test);
+  emit_jump_back(Opcode::JmpIf, r, target);
+  free_regs_to(level);
+}
+
 void CodeGen::if_stmt(const IfStmt& s) {
   std::vector<size_t> to_else;
   branch_if_false(*s.test, to_else);
@@ -204,10 +247,7 @@ void CodeGen::while_stmt(const WhileStmt& s, std::vector<std::string> labels) {
   fs_->targets.pop_back();
   patch_to_here(to_test);
   for (size_t c : target.continues) patch_to_here(c);
-  std::vector<size_t> exits;
-  branch_if_false(*s.test, exits);
-  emit_jump_back(Opcode::Jmp, 0, body);
-  for (size_t e : exits) patch_to_here(e);
+  branch_back_if_true(*s.test, body);
   for (size_t b : target.breaks) patch_to_here(b);
 }
 
@@ -218,10 +258,7 @@ void CodeGen::do_while_stmt(const DoWhileStmt& s, std::vector<std::string> label
   JumpTarget target = std::move(fs_->targets.back());
   fs_->targets.pop_back();
   for (size_t c : target.continues) patch_to_here(c);
-  std::vector<size_t> exits;
-  branch_if_false(*s.test, exits);
-  emit_jump_back(Opcode::Jmp, 0, body);
-  for (size_t e : exits) patch_to_here(e);
+  branch_back_if_true(*s.test, body);
   for (size_t b : target.breaks) patch_to_here(b);
 }
 
@@ -270,10 +307,7 @@ void CodeGen::for_stmt(const ForStmt& s, std::vector<std::string> labels) {
   if (s.update) expr_discard(*s.update);
   patch_to_here(to_test);
   if (s.test) {
-    std::vector<size_t> exits;
-    branch_if_false(*s.test, exits);
-    emit_jump_back(Opcode::Jmp, 0, body);
-    for (size_t e : exits) patch_to_here(e);
+    branch_back_if_true(*s.test, body);
   } else {
     emit_jump_back(Opcode::Jmp, 0, body);
   }

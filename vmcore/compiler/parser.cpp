@@ -1,6 +1,7 @@
 // Parser core: token access, error reporting and recovery, the entry points.
 // Grammar lives in parser_statements.cpp, parser_expressions.cpp,
-// parser_functions.cpp, parser_modules.cpp and parser_types.cpp.
+// parser_literals.cpp, parser_functions.cpp, parser_modules.cpp and
+// parser_types.cpp.
 #include "vmcore/compiler/parser.hpp"
 
 #include "vmcore/compiler/lexer.hpp"

@@ -161,7 +161,7 @@ class Parser {
   bool at_ambient_declaration_start() const;
   std::string parse_module_specifier(std::string_view after_what);
 
-  // ---- Expressions (parser_expressions.cpp)
+  // ---- Expressions (parser_expressions.cpp; primaries and literals in parser_literals.cpp)
   ExprPtr parse_expression();
   ExprPtr parse_assignment();
   ExprPtr parse_conditional();

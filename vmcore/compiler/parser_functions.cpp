@@ -260,7 +260,8 @@ void Parser::parse_class_member(ClassNode& klass) {
   if ((at_word("get") || at_word("set")) && is_property_name_start(next) && !next.newline_before) {
     member.kind = at_word("get") ? ClassMemberKind::Getter : ClassMemberKind::Setter;
     advance();
-  } else if (at_word("async") && is_property_name_start(next) && !next.newline_before) {
+  } else if (at_word("async") && (is_property_name_start(next) || next.kind == TokenKind::Star) &&
+             !next.newline_before) {
     is_async = true;
     advance();
   }

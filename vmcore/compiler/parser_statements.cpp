@@ -49,7 +49,7 @@ StmtPtr Parser::parse_statement() {
     case TokenKind::KwLet:
       return parse_var_declaration(false);
     case TokenKind::KwVar:
-      report(start, "var is not supported; use let or const");
+      if (!in_ambient_) report(start, "var is not supported; use let or const");
       return parse_var_declaration(false);
     case TokenKind::KwFunction: {
       bool has_body = false;

@@ -71,6 +71,9 @@ class Interpreter {
   void finish_task(Value result);
 
   Frame& top() { return task_.frames.back(); }
+  /// Where a method call on `receiver` starts its lookup (the object itself,
+  /// or the prototype of an array, string, number, Map or Set).
+  Object* method_base(Value receiver);
   /// Source text of the expression the current instruction works on (from
   /// the function's expression-name table), or "" if unknown.
   std::string current_expression();

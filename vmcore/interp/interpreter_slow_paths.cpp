@@ -145,11 +145,13 @@ bool Interpreter::get_property(Value receiver, String* key, InlineCache* ic, Val
     return true;
   }
   out = v;
-  // Remember where it was found for next time (data properties of objects only).
-  if (ic != nullptr && start != nullptr && !start->is_dictionary() && !holder->is_dictionary()) {
-    ic->shape = start->shape_;
+  // Remember where it was found for next time (data properties only). For
+  // primitives and arrays the cache is keyed on their prototype's shape.
+  Object* base = start != nullptr ? start : lookup_from;
+  if (ic != nullptr && !base->is_dictionary() && !holder->is_dictionary()) {
+    ic->shape = base->shape_;
     ic->slot = info.slot;
-    ic->holder = holder == start ? nullptr : holder;
+    ic->holder = holder == base ? nullptr : holder;
     ic->epoch = ctx_.proto_epoch_;
     ic->transition = nullptr;
   }

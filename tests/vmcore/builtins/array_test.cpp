@@ -65,9 +65,18 @@ TEST_F(ArrayBuiltin, FromCopiesArraysStringsMapsAndSets) {
 TEST_F(ArrayBuiltin, FromANonIterableIsTypeError) {
   Value from = builtin("__arrayFrom");
   EXPECT_EQ(call_error(from, undef(), {num(5)}),
-            "TypeError: Array.from: number 5 is not iterable (expected an array, a string, a Map or a Set)");
+            "TypeError: Array.from: number 5 is not iterable (expected an array, a string, a Map, a Set or an array-like)");
   EXPECT_NE(call_error(from, undef(), {undef()}).find("TypeError"), std::string::npos);
   EXPECT_NE(call_error(from, undef(), {obj({})}).find("TypeError"), std::string::npos);
+  EXPECT_NE(call_error(from, undef(), {obj({{"length", str("2")}})}).find("TypeError"), std::string::npos);
+}
+
+TEST_F(ArrayBuiltin, FromReadsArrayLikeObjects) {
+  Value from = builtin("__arrayFrom");
+  EXPECT_EQ(j(call_fn(from, {obj({{"length", num(3)}, {"1", str("b")}})})), R"([null,"b",null])");
+  EXPECT_TRUE(as_array(call_fn(from, {obj({{"length", num(2)}})}))->at(0).is_undefined());
+  EXPECT_EQ(j(call_fn(from, {obj({{"length", num(-5)}})})), "[]");
+  EXPECT_EQ(call_error(from, undef(), {obj({{"length", num(1e12)}})}), "RangeError: Invalid array length");
 }
 
 TEST_F(ArrayBuiltin, PushPopShiftUnshift) {

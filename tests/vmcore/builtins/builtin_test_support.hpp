@@ -52,6 +52,15 @@ class BuiltinTest : public ::testing::Test {
     return o;
   }
 
+  /// Adds an enumerable accessor property (getter only when `getter` is a
+  /// function) to o.
+  void define_accessor(Value o, std::string_view name, Value getter) {
+    Value accessor = keep(Value::object(ctx.heap().make<Accessor>()));
+    static_cast<Accessor*>(accessor.as_object())->getter_ = getter;
+    Rooted<String*> key(ctx, ctx.intern_ascii(name));
+    ctx.define_own_property(as_object(o), key, accessor, kPropEnumerable | kPropAccessor);
+  }
+
   Value builtin(std::string_view name) {
     Value v;
     EXPECT_TRUE(ctx.lookup_builtin(name, v)) << "no builtin " << name;

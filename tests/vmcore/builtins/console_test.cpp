@@ -135,10 +135,7 @@ TEST_F(ConsoleBuiltin, InspectMarksCircularReferences) {
 
 TEST_F(ConsoleBuiltin, InspectShowsAccessorsWithoutCallingThem) {
   Value o = obj({});
-  Accessor* getter_only = ctx.heap().make<Accessor>();
-  getter_only->getter_ = get(builtin("Math"), "random");
-  ctx.define_own_property(as_object(o), ctx.intern_ascii("g"), Value::object(getter_only),
-                          kPropEnumerable | kPropAccessor);
+  define_accessor(o, "g", get(builtin("Math"), "random"));
   EXPECT_EQ(inspect(o), "{ g: [Getter] }");
 }
 

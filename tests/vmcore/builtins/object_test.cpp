@@ -13,10 +13,7 @@ class ObjectBuiltin : public BuiltinTest {
   }
   Value with_getter(std::string_view name) {
     Value o = obj({{"plain", num(1)}});
-    Accessor* accessor = ctx.heap().make<Accessor>();
-    accessor->getter_ = get(builtin("Math"), "random");
-    ctx.define_own_property(as_object(o), ctx.intern_ascii(name), Value::object(accessor),
-                            kPropEnumerable | kPropAccessor);
+    define_accessor(o, name, get(builtin("Math"), "random"));
     return o;
   }
 };

@@ -94,7 +94,7 @@ TEST(Parser, ParsesClassesWithEveryMemberKind) {
             "(method m () (return (call (. super m)))) "
             "(get v () (return (. this x))) (set v (n) (= (. this x) n)) "
             "(static method s ()) (static get sg () (return 1)) "
-            "(method async am ()) (method quoted ()) (method ())");
+            "(method async am ()) (method quoted ()) (method ()))");
 }
 
 TEST(Parser, DropsTypeScriptClassModifiersAndAbstractMembers) {
