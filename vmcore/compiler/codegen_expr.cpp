@@ -111,7 +111,7 @@ uint16_t CodeGen::expr_any(const Expr& e) {
     load_binding(b, r, name, e.pos);
     return r;
   }
-  if (e.kind == ExprKind::This) {
+  if (e.kind == ExprKind::This && !fs_->has_super_flag) {
     Binding b = resolve("this", e.pos);
     if (b.kind == Binding::Kind::Local) return uint16_t(b.index);
   }

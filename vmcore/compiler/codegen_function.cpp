@@ -12,7 +12,8 @@ uint32_t CodeGen::compile_function(const FunctionNode& fn, const ClassNode* ctor
   state.ctor_class = ctor_of;
   state.is_derived_ctor = is_derived;
   state.captured = &free_names_.captured_by(fn);
-  state.proto.name = !fn.name.empty() ? fn.name : name_override;
+  state.proto.name = ctor_of != nullptr ? (ctor_of->name.empty() ? "<class>" : ctor_of->name)
+                                         : (!fn.name.empty() ? fn.name : name_override);
   state.proto.file = file_->file_index;
   state.proto.line = fn.pos.line;
   state.proto.column = fn.pos.column;

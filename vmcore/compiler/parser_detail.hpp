@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "vmcore/compiler/ast.hpp"
@@ -242,6 +243,7 @@ class Parser {
   bool eof_reported_ = false;  // "unexpected end of file" is said once
   JumpContext jumps_;
   std::unordered_map<size_t, bool> arrow_memo_;  // token index -> "is an arrow head"
+  std::unordered_set<size_t> type_arguments_failed_;  // '<' indexes that are not type arguments
 
   static constexpr uint32_t kNoMatch = 0xFFFFFFFFu;
 };

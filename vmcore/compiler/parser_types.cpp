@@ -34,8 +34,8 @@ void Parser::parse_type() {
   if (!no_conditional_type_ && at(TokenKind::KwExtends) && !cur().newline_before && !bailing()) {
     advance();
     bool saved = no_conditional_type_;
-    no_conditional_type_ = true;
-    parse_union_type();
+    no_conditional_type_ = true;  // `A extends B extends C ? ...` needs parentheses
+    parse_type();
     no_conditional_type_ = saved;
     if (!expect(TokenKind::Question, "in conditional type")) return;
     parse_type();
@@ -390,6 +390,14 @@ void Parser::parse_type_parameters() {
 
 void Parser::parse_type_arguments() {
   SourcePos open = pos();
+  // `a < b < c ...` tries type arguments at every '<'; remembering where a
+  // speculative attempt failed keeps that linear instead of quadratic.
+  size_t start_index = index_;
+  if (speculating_ && !has_split_ && type_arguments_failed_.count(start_index)) {
+    error(open, "not type arguments");
+    return;
+  }
+  bool failed_before = spec_failed_;
   advance();  // '<'
   bool saved = no_conditional_type_;
   no_conditional_type_ = false;
@@ -399,11 +407,11 @@ void Parser::parse_type_arguments() {
     if (at(TokenKind::Gt)) break;
   }
   no_conditional_type_ = saved;
-  if (bailing()) return;
-  if (!eat_closing_angle()) {
+  if (!bailing() && !eat_closing_angle()) {
     error(pos(), "expected '>' to close type arguments started at line " +
                      std::to_string(open.line) + ", found " + found());
   }
+  if (speculating_ && !failed_before && spec_failed_) type_arguments_failed_.insert(start_index);
 }
 
 }  // namespace raya::vm::compiler::detail

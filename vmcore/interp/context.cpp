@@ -23,6 +23,8 @@ Context::Context(ContextOptions options)
   size_key_ = intern_ascii("size");
   name_key_ = intern_ascii("name");
   prototype_key_ = intern_ascii("prototype");
+  message_key_ = intern_ascii("message");
+  stack_key_ = intern_ascii("stack");
   create_builtins();
   install_builtins(*this);
   load_prelude();
@@ -87,6 +89,8 @@ void Context::trace_roots(Marker& m) {
   m.mark(size_key_);
   m.mark(name_key_);
   m.mark(prototype_key_);
+  m.mark(message_key_);
+  m.mark(stack_key_);
   for (String* s : char_strings_) m.mark(s);
   for (auto& [name, value] : builtins_) m.mark(value);
   m.mark(object_prototype_);
@@ -224,12 +228,12 @@ Status Context::load(std::shared_ptr<const Module> module) {
     }
     modules_.push_back(mi);
     const FunctionProto& entry = module->functions[module->entry_function];
-    Closure* closure = heap_.make_with_extra<Closure>(0, &entry, mi.get(), 0);
+    Rooted<Closure*> closure(*this, heap_.make_with_extra<Closure>(0, &entry, mi.get(), 0));
     Task* task = new_task();
     grow_stack(*task, entry.register_count + 1);
-    task->stack[0] = Value::object(closure);
+    task->stack[0] = Value::object(closure.get());
     task->stack[1] = Value::undefined();
-    task->frames.push_back(Frame{closure, 0, 1, 0, kFrameBoundary});
+    task->frames.push_back(Frame{closure.get(), 0, 1, 0, kFrameBoundary});
     return Ok{};
   } catch (const VmFatal& f) {
     set_fatal(f.code, f.message, f.limit, f.used);
@@ -252,18 +256,26 @@ bool Context::start_export_call(std::string_view name, const std::vector<Value>&
     Value fn = mi->globals_[e.global];
     if (!is_callable(fn)) return false;
     Task* task = new_task();
-    grow_stack(*task, args.size() + 2);
-    task->stack[0] = fn;
-    task->stack[1] = Value::undefined();
-    for (size_t i = 0; i < args.size(); ++i) task->stack[2 + i] = args[i];
-    current_task_ = task;
-    if (!push_call_frame(*task, fn, 0, uint32_t(args.size()), kFrameBoundary)) {
-      task->state = TaskState::Failed;
-      task->exception = take_pending_exception();
-    } else if (task->frames.empty()) {
-      // A native function completed synchronously.
-      task->state = TaskState::Done;
-      task->result = task->stack[0];
+    try {
+      {
+        // The caller's argument Values are not rooted until they are on the stack.
+        Heap::NoGcScope no_gc(heap_);
+        grow_stack(*task, args.size() + 3);
+      }
+      task->stack[0] = fn;
+      task->stack[1] = Value::undefined();
+      for (size_t i = 0; i < args.size(); ++i) task->stack[2 + i] = args[i];
+      current_task_ = task;
+      if (!push_call_frame(*task, fn, 0, uint32_t(args.size()), kFrameBoundary)) {
+        task->state = TaskState::Failed;
+        task->exception = take_pending_exception();
+      } else if (task->frames.empty()) {
+        // A native function completed synchronously.
+        task->state = TaskState::Done;
+        task->result = task->stack[0];
+      }
+    } catch (const VmFatal& f) {
+      set_fatal(f.code, f.message, f.limit, f.used);
     }
     current_task_ = nullptr;
     return true;

@@ -121,6 +121,10 @@ class Context final : public RootProvider {
   String* intern(std::u16string_view units);
   String* intern_ascii(std::string_view ascii);
   String* empty_string() { return empty_string_; }
+  /// Interned property names used by the runtime itself (always alive).
+  String* message_key() const { return message_key_; }
+  String* stack_key() const { return stack_key_; }
+  String* name_key() const { return name_key_; }
   /// One-unit strings for code units < 256 are cached.
   String* char_string(char16_t unit);
 
@@ -269,6 +273,8 @@ class Context final : public RootProvider {
   String* size_key_ = nullptr;
   String* name_key_ = nullptr;
   String* prototype_key_ = nullptr;
+  String* message_key_ = nullptr;
+  String* stack_key_ = nullptr;
 
   std::vector<Value*> value_roots_;
   std::vector<HeapObject**> object_roots_;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "vmcore/heap/roots.hpp"
+#include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/interp/context.hpp"
 #include "vmcore/value/number_format.hpp"
 #include "vmcore/value/unicode.hpp"
@@ -99,8 +100,8 @@ String* Context::to_string(Value v) {
       for (Object* p = obj->proto(); p != nullptr; p = p->proto())
         if (p == error_classes_[0]->prototype_) is_error = true;
       if (is_error) {
-        lookup_property(obj, intern_ascii("name"), name);
-        lookup_property(obj, intern_ascii("message"), message);
+        lookup_property(obj, name_key_, name);
+        lookup_property(obj, message_key_, message);
         std::u16string out;
         if (is_string(name)) out.append(as_string(name)->view());
         if (is_string(message) && as_string(message)->length_ != 0) {
@@ -147,9 +148,10 @@ Value Context::make_error(ErrorType type, std::string_view message) {
   Class* cls = error_classes_[size_t(type)];
   Rooted<Object*> err(*this, new_object(cls->prototype_));
   Rooted<String*> msg(*this, new_string_utf8(message));
-  define_own_property(err, intern_ascii("message"), Value::object(msg.get()), 0);
+  define_own_property(err, message_key_, Value::object(msg.get()), 0);
   std::string trace = error_class_name(type) + std::string(": ") + std::string(message) + "\n" + capture_stack_trace();
-  define_own_property(err, intern_ascii("stack"), Value::object(new_string_utf8(trace)), 0);
+  String* stack = new_string_utf8(trace);
+  define_own_property(err, stack_key_, Value::object(stack), 0);
   return Value::object(err.get());
 }
 
@@ -212,25 +214,32 @@ std::string Context::capture_stack_trace() {
 Error Context::runtime_error_of(Value exception) {
   Error e = messages::make_error(ErrorCode::RuntimeError, "");
   e.context_id = options_.context_id;
-  if (is_plain_object(exception)) {
-    Object* obj = as_object(exception);
-    Value name, message, stack;
-    lookup_property(obj, intern_ascii("name"), name);
-    lookup_property(obj, intern_ascii("message"), message);
-    lookup_property(obj, intern_ascii("stack"), stack);
-    if (is_string(name)) e.name = utf16_to_utf8(as_string(name)->view());
-    if (is_string(message)) e.message = utf16_to_utf8(as_string(message)->view());
-    if (is_string(stack)) {
-      std::string s = utf16_to_utf8(as_string(stack)->view());
-      // The stored stack starts with "Name: message"; keep only the frames.
-      size_t nl = s.find("\n    at ");
-      e.stack = nl == std::string::npos ? "" : s.substr(nl + 1);
+  // Reporting must not collect (the exception is not rooted) and must not
+  // fail: at the heap limit, fall back to what is known without allocating.
+  Heap::NoGcScope no_gc(heap_);
+  try {
+    if (is_plain_object(exception)) {
+      Object* obj = as_object(exception);
+      Value name, message, stack;
+      lookup_property(obj, name_key_, name);
+      lookup_property(obj, message_key_, message);
+      lookup_property(obj, stack_key_, stack);
+      if (is_string(name)) e.name = utf16_to_utf8(as_string(name)->view());
+      if (is_string(message)) e.message = utf16_to_utf8(as_string(message)->view());
+      if (is_string(stack)) {
+        std::string s = utf16_to_utf8(as_string(stack)->view());
+        // The stored stack starts with "Name: message"; keep only the frames.
+        size_t nl = s.find("\n    at ");
+        e.stack = nl == std::string::npos ? "" : s.substr(nl + 1);
+      }
+      if (!e.name.empty() || is_string(message)) return e;
     }
-    if (!e.name.empty() || is_string(message)) return e;
+    e.name = "Uncaught";
+    e.message = to_display_utf8(exception);
+  } catch (const VmFatal&) {
+    e.name = "Uncaught";
+    e.message = "(a value that could not be shown: the heap is full)";
   }
-  e.name = "Uncaught";
-  e.message = to_display_utf8(exception);
   return e;
 }
-
 }  // namespace raya::vm

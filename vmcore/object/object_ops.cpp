@@ -110,6 +110,7 @@ bool Context::lookup_property(Object* obj, String* key, Value& out, Object** hol
 
 void Context::define_own_property(Object* obj, String* key, Value value, uint8_t flags) {
   if (obj->flags_ & kObjectIsPrototype) bump_proto_epoch();
+  Rooted<String*> key_root(*this, key);
   if (obj->dict_) {
     auto it = obj->dict_->index.find(key);
     if (it != obj->dict_->index.end()) {
@@ -145,7 +146,7 @@ void Context::define_own_property(Object* obj, String* key, Value value, uint8_t
     define_own_property(o, key, v, flags);
     return;
   }
-  Shape* next = add_property_shape(o->shape_, key, flags);
+  Rooted<Shape*> next(*this, add_property_shape(o->shape_, key, flags));
   ensure_slot_capacity(o, next->slot_count_);
   o->slots_[next->slot_count_ - 1] = v;
   o->shape_ = next;
@@ -266,8 +267,9 @@ Class* Context::new_class(String* name, Class* parent, Value constructor) {
   // The class object inherits the parent's statics; the prototype inherits
   // the parent's prototype.
   Rooted<Object*> proto(*this, new_object(par.get() != nullptr ? par->prototype_ : object_prototype_));
-  Shape* class_shape = root_shape_for(par.get() != nullptr ? static_cast<Object*>(par.get()) : function_prototype_);
-  Rooted<Class*> cls(*this, heap_.make_with_extra<Class>(4 * sizeof(Value), class_shape, 4));
+  Rooted<Shape*> class_shape(*this, root_shape_for(par.get() != nullptr ? static_cast<Object*>(par.get())
+                                                                        : function_prototype_));
+  Rooted<Class*> cls(*this, heap_.make_with_extra<Class>(4 * sizeof(Value), class_shape.get(), 4));
   cls->name_ = n;
   cls->constructor_ = ctor;
   cls->prototype_ = proto;

@@ -169,6 +169,15 @@ TEST_F(ArrayBuiltin, ReverseAndFillWorkInPlace) {
   EXPECT_EQ(j(a), "[7,0,0]");
 }
 
+TEST_F(ArrayBuiltin, ToReversedAndWithCopy) {
+  Value a = nums({1, 2, 3});
+  EXPECT_EQ(j(invoke(a, "toReversed", {})), "[3,2,1]");
+  EXPECT_EQ(j(invoke(a, "with", {num(-1), str("x")})), R"([1,2,"x"])");
+  EXPECT_EQ(j(a), "[1,2,3]");
+  EXPECT_EQ(invoke_error(a, "with", {num(3), num(0)}), "RangeError: Invalid index : 3");
+  EXPECT_EQ(invoke_error(a, "with", {num(-4), num(0)}), "RangeError: Invalid index : -4");
+}
+
 TEST_F(ArrayBuiltin, FlatRespectsDepth) {
   Value a = arr({num(1), arr({num(2), arr({num(3), arr({num(4)})})})});
   EXPECT_EQ(j(invoke(a, "flat", {})), "[1,2,[3,[4]]]");
