@@ -28,10 +28,11 @@ using builtins::kMaxArrayLength;
 using builtins::StringBuilder;
 using builtins::throw_wrong_kind;
 
-/// Nesting limit of join() and flat(): deeper structures (or cycles that
-/// flat(Infinity) would follow forever) are a RangeError, as the C++ stack
-/// or memory would run out first.
-constexpr size_t kMaxNesting = 10000;
+/// Nesting limits: join() recurses on the C++ stack, flat() keeps its own
+/// stack (and would follow a cycle forever with depth Infinity). Deeper
+/// structures are a RangeError, as JavaScript's stack would overflow too.
+constexpr size_t kMaxJoinNesting = 1000;
+constexpr size_t kMaxFlatNesting = 10000;
 
 std::string where(const char* method) { return std::string("Array.prototype.") + method; }
 
@@ -376,7 +377,7 @@ bool array_at(Context& ctx, CallArgs& call) {
 /// toString); an array already being joined (a cycle) contributes "" as in
 /// V8; null and undefined are "".
 bool join_into(Context& ctx, Array* a, std::u16string_view sep, StringBuilder& out, std::vector<Array*>& active) {
-  if (active.size() >= kMaxNesting) return ctx.throw_range_error("Maximum call stack size exceeded");
+  if (active.size() >= kMaxJoinNesting) return ctx.throw_range_error("Maximum call stack size exceeded");
   active.push_back(a);
   for (uint32_t i = 0; i < a->length_ && !out.overflowed(); ++i) {
     if (i != 0) out.append(sep);
@@ -454,7 +455,7 @@ bool array_fill(Context& ctx, CallArgs& call) {
 }
 
 /// flat(depth = 1): an explicit stack instead of recursion, so deep nesting
-/// costs memory (bounded by kMaxNesting), not C++ stack.
+/// costs memory (bounded by kMaxFlatNesting), not C++ stack.
 bool array_flat(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   double depth;
@@ -475,7 +476,7 @@ bool array_flat(Context& ctx, CallArgs& call) {
     }
     Value e = top.array->elements_[top.next++];
     if (is_array(e) && top.depth_left >= 1) {
-      if (stack.size() >= kMaxNesting) return ctx.throw_range_error("Maximum call stack size exceeded");
+      if (stack.size() >= kMaxFlatNesting) return ctx.throw_range_error("Maximum call stack size exceeded");
       double left = top.depth_left - 1;
       stack.push_back({as_array(e), 0, left});
       continue;

@@ -286,7 +286,7 @@ class Inspector {
           open = "[Object: null prototype] {";
           if (keys.empty()) return open + "}";
           depth_name = "[Object: null prototype]";
-        } else if (ctor == "Object" && obj->proto() == ctx_.object_prototype()) {
+        } else if (ctor == "Object") {
           if (keys.empty()) return "{}";
           depth_name = "[Object]";
         } else {

@@ -99,7 +99,7 @@ class Stringifier {
     return check_length();
   }
 
-  bool write_member(Object* obj, String* key, Value value, uint32_t depth, bool& first) {
+  bool write_member(String* key, Value value, uint32_t depth, bool& first) {
     size_t rollback = out_.size();
     if (!first) out_ += ',';
     newline(depth + 1);
@@ -128,13 +128,13 @@ class Stringifier {
         Value value;
         PropertyInfo info{};
         if (!ctx_.lookup_property(obj, key, value, nullptr, &info) || (info.flags & kPropAccessor)) continue;
-        if (!write_member(obj, key, value, depth, first)) return false;
+        if (!write_member(key, value, depth, first)) return false;
       }
     } else {
       for (String* key : builtins::ordered_own_keys(ctx_, obj)) {
         Value value;
         if (!builtins::own_data_property(ctx_, obj, key, value)) continue;  // getters are skipped
-        if (!write_member(obj, key, value, depth, first)) return false;
+        if (!write_member(key, value, depth, first)) return false;
       }
     }
     if (!first) newline(depth);

@@ -207,6 +207,8 @@ class CodeGen {
   // --- expressions (codegen_expr.cpp) ---
   void expr_to(const Expr& e, uint16_t dest);
   uint16_t expr_any(const Expr& e);  // a register holding the value (maybe a local's)
+  bool is_temporary(uint16_t reg) const;
+  uint16_t call_window(uint16_t dest, uint16_t size, SourcePos pos);
   void expr_discard(const Expr& e);
   void binary(const BinaryExpr& e, uint16_t dest);
   void logical(const LogicalExpr& e, uint16_t dest);

@@ -102,6 +102,24 @@ std::string anonymous_function_name(const Expr& value) {
 
 }  // namespace
 
+bool CodeGen::is_temporary(uint16_t reg) const {
+  for (size_t i = fs_->scopes.size(); i-- > 0;) {
+    const auto& vars = fs_->scopes[i].vars;
+    if (!vars.empty()) return reg > vars.back().reg && reg >= fs_->scopes.back().reg_base;
+  }
+  return reg >= (fs_->scopes.empty() ? 1 : fs_->scopes.back().reg_base);
+}
+
+uint16_t CodeGen::call_window(uint16_t dest, uint16_t size, SourcePos pos) {
+  // A call whose result goes to the topmost temporary can use that register
+  // as its window start: the result then lands in place, with no Mov.
+  if (dest + 1 == fs_->next_reg && is_temporary(dest)) {
+    alloc_regs(uint16_t(size - 1), pos);
+    return dest;
+  }
+  return alloc_regs(size, pos);
+}
+
 uint16_t CodeGen::expr_any(const Expr& e) {
   if (e.kind == ExprKind::Identifier) {
     const std::string& name = e.as<IdentifierExpr>().name;
@@ -384,9 +402,12 @@ void CodeGen::template_literal(const TemplateExpr& e, uint16_t dest) {
   free_regs_to(level);
 }
 
+// Literals are built straight in dest: callers only pass a dest that the
+// literal's own elements cannot read (a temporary, or a variable still in its
+// temporal dead zone; assignments to live variables go through a temporary).
 void CodeGen::array_literal(const ArrayExpr& e, uint16_t dest) {
   uint16_t level = fs_->next_reg;
-  uint16_t arr = alloc_reg(e.pos);
+  uint16_t arr = dest;
   emit(Opcode::NewArray, arr, uint16_t(std::min<size_t>(e.elements.size(), 65535)));
   for (const ExprPtr& el : e.elements) {
     uint16_t inner = fs_->next_reg;
@@ -399,7 +420,6 @@ void CodeGen::array_literal(const ArrayExpr& e, uint16_t dest) {
     }
     free_regs_to(inner);
   }
-  emit(Opcode::Mov, dest, arr);
   free_regs_to(level);
 }
 
@@ -420,7 +440,7 @@ void CodeGen::property_key(const PropertyKey& key, uint16_t dest) {
 
 void CodeGen::object_literal(const ObjectExpr& e, uint16_t dest) {
   uint16_t level = fs_->next_reg;
-  uint16_t obj = alloc_reg(e.pos);
+  uint16_t obj = dest;
   emit(Opcode::NewObject, obj);
   for (const ObjectProperty& p : e.properties) {
     uint16_t inner = fs_->next_reg;
@@ -468,7 +488,6 @@ void CodeGen::object_literal(const ObjectExpr& e, uint16_t dest) {
     }
     free_regs_to(inner);
   }
-  emit(Opcode::Mov, dest, obj);
   free_regs_to(level);
 }
 
@@ -506,7 +525,7 @@ void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_
     error(e.pos, "too many arguments");
     return;
   }
-  uint16_t window = alloc_regs(uint16_t(2 + (spread ? 1 : e.args.size())), e.pos);
+  uint16_t window = call_window(dest, uint16_t(2 + (spread ? 1 : e.args.size())), e.pos);
   uint16_t argc = 0;
   const Expr& callee = *e.callee;
 
@@ -592,7 +611,7 @@ void CodeGen::new_expr(const NewExpr& e, uint16_t dest) {
   bool spread = false;
   for (const ExprPtr& a : e.args)
     if (a->kind == ExprKind::Spread) spread = true;
-  uint16_t window = alloc_regs(uint16_t(2 + (spread ? 1 : e.args.size())), e.pos);
+  uint16_t window = call_window(dest, uint16_t(2 + (spread ? 1 : e.args.size())), e.pos);
   expr_to(*e.callee, window);
   uint16_t argc = 0;
   spread = emit_arguments(e.args, window, argc, e.pos);
