@@ -337,6 +337,30 @@ void CodeGen::binary(const BinaryExpr& e, uint16_t dest) {
     emit(Opcode::AddI, dest, l, uint16_t(int16_t(e.op == BinaryOp::Add ? imm : -imm)));
     return;
   }
+  // A number literal on the right uses the constant form of the operator.
+  if (e.right->kind == ExprKind::Number) {
+    Opcode kop = Opcode::Nop;
+    switch (e.op) {
+      case BinaryOp::Add: kop = Opcode::AddK; break;
+      case BinaryOp::Sub: kop = Opcode::SubK; break;
+      case BinaryOp::Mul: kop = Opcode::MulK; break;
+      case BinaryOp::Div: kop = Opcode::DivK; break;
+      case BinaryOp::Mod: kop = Opcode::ModK; break;
+      case BinaryOp::BitAnd: kop = Opcode::BitAndK; break;
+      case BinaryOp::BitOr: kop = Opcode::BitOrK; break;
+      case BinaryOp::BitXor: kop = Opcode::BitXorK; break;
+      case BinaryOp::Shl: kop = Opcode::ShlK; break;
+      case BinaryOp::Shr: kop = Opcode::ShrK; break;
+      case BinaryOp::UShr: kop = Opcode::UShrK; break;
+      default: break;
+    }
+    if (kop != Opcode::Nop) {
+      uint16_t l = expr_any(*e.left);
+      mark_line(e.pos);
+      emit(kop, dest, l, constant_number(e.right->as<NumberExpr>().value));
+      return;
+    }
+  }
   uint16_t l;
   if (has_assignment(*e.right)) {
     l = alloc_reg(e.pos);
@@ -874,9 +898,9 @@ void CodeGen::update(const UpdateExpr& e, uint16_t dest, bool want_result) {
       uint16_t reg = uint16_t(b.index);
       if (want_result && !e.is_prefix) {
         emit(Opcode::Plus, dest, reg);
-        emit(Opcode::AddI, reg, dest, uint16_t(delta));
+        emit(Opcode::Inc, reg, dest, uint16_t(delta));
       } else {
-        emit(Opcode::AddI, reg, reg, uint16_t(delta));
+        emit(Opcode::Inc, reg, reg, uint16_t(delta));
         if (want_result && dest != reg) emit(Opcode::Mov, dest, reg);
       }
       return;
@@ -885,7 +909,7 @@ void CodeGen::update(const UpdateExpr& e, uint16_t dest, bool want_result) {
     load_binding(b, cur, name, e.target->pos);
     uint16_t old = alloc_reg(e.pos);
     emit(Opcode::Plus, old, cur);
-    emit(Opcode::AddI, cur, old, uint16_t(delta));
+    emit(Opcode::Inc, cur, old, uint16_t(delta));
     store_binding(b, cur, name, e.target->pos, false);
     if (want_result) emit(Opcode::Mov, dest, e.is_prefix ? cur : old);
     free_regs_to(level);
@@ -908,7 +932,7 @@ void CodeGen::update(const UpdateExpr& e, uint16_t dest, bool want_result) {
   }
   uint16_t old = alloc_reg(e.pos);
   emit(Opcode::Plus, old, cur);
-  emit(Opcode::AddI, cur, old, uint16_t(delta));
+  emit(Opcode::Inc, cur, old, uint16_t(delta));
   if (m.computed) {
     emit(Opcode::SetElem, obj, key, cur);
   } else {

@@ -18,8 +18,6 @@ inline bool is_object_kind(Value v) {
 }
 
 // Arithmetic op codes shared with arith_slow.
-enum ArithOp { kSub, kMul, kDiv, kMod, kPow, kBitAnd, kBitOr, kBitXor, kShl, kShr, kUShr };
-enum CompareOp { kLt, kLe };
 
 /// JavaScript's % on doubles. Integral operands below 2^53 (the common case
 /// once an int32 computation overflowed, as in hash/LCG code) use the
@@ -280,121 +278,148 @@ L_Closure: {
   DISPATCH();
 }
 
-L_Add: {
-  Value x = R[B], y = R[C];
-  if (x.is_int() && y.is_int()) {
-    int32_t r;
-    if (!__builtin_add_overflow(x.as_int(), y.as_int(), &r))
-      R[A] = Value::int32(r);
-    else
-      R[A] = Value::raw_double(double(x.as_int()) + double(y.as_int()));
-    DISPATCH();
+// Each arithmetic handler exists twice: register-register and with a
+// constant right operand (the K forms). The bodies are shared macros.
+#define ARITH_ADD(label, Y)                                              \
+  label: {                                                               \
+    Value x = R[B], y = (Y);                                             \
+    if (x.is_int() && y.is_int()) {                                      \
+      int32_t r;                                                         \
+      if (!__builtin_add_overflow(x.as_int(), y.as_int(), &r))          \
+        R[A] = Value::int32(r);                                          \
+      else                                                               \
+        R[A] = Value::raw_double(double(x.as_int()) + double(y.as_int())); \
+      DISPATCH();                                                        \
+    }                                                                    \
+    if (x.is_number() && y.is_number()) {                                \
+      R[A] = Value::raw_double(x.to_double() + y.to_double());           \
+      DISPATCH();                                                        \
+    }                                                                    \
+    Value out;                                                           \
+    SLOW(add_slow(x, y, out));                                           \
+    R[A] = out;                                                          \
+    DISPATCH();                                                          \
   }
-  if (x.is_number() && y.is_number()) {
-    R[A] = Value::raw_double(x.to_double() + y.to_double());
-    DISPATCH();
+#define ARITH_SUB(label, Y)                                              \
+  label: {                                                               \
+    Value x = R[B], y = (Y);                                             \
+    if (x.is_int() && y.is_int()) {                                      \
+      int32_t r;                                                         \
+      if (!__builtin_sub_overflow(x.as_int(), y.as_int(), &r))          \
+        R[A] = Value::int32(r);                                          \
+      else                                                               \
+        R[A] = Value::raw_double(double(x.as_int()) - double(y.as_int())); \
+      DISPATCH();                                                        \
+    }                                                                    \
+    if (x.is_number() && y.is_number()) {                                \
+      R[A] = Value::raw_double(x.to_double() - y.to_double());           \
+      DISPATCH();                                                        \
+    }                                                                    \
+    Value out;                                                           \
+    SLOW(arith_slow(kSub, x, y, out));                                   \
+    R[A] = out;                                                          \
+    DISPATCH();                                                          \
   }
-  Value out;
-  SLOW(add_slow(x, y, out));
-  R[A] = out;
-  DISPATCH();
-}
-L_AddI: {
-  Value x = R[B];
-  int32_t imm = arg_sc(ins);
-  if (x.is_int()) {
-    int32_t r;
-    if (!__builtin_add_overflow(x.as_int(), imm, &r))
-      R[A] = Value::int32(r);
-    else
-      R[A] = Value::raw_double(double(x.as_int()) + imm);
-    DISPATCH();
+#define ARITH_MUL(label, Y)                                              \
+  label: {                                                               \
+    Value x = R[B], y = (Y);                                             \
+    if (x.is_int() && y.is_int()) {                                      \
+      int32_t r;                                                         \
+      if (!__builtin_mul_overflow(x.as_int(), y.as_int(), &r) &&        \
+          (r != 0 || (x.as_int() >= 0 && y.as_int() >= 0)))              \
+        R[A] = Value::int32(r);                                          \
+      else                                                               \
+        R[A] = Value::raw_double(double(x.as_int()) * double(y.as_int())); \
+      DISPATCH();                                                        \
+    }                                                                    \
+    if (x.is_number() && y.is_number()) {                                \
+      R[A] = Value::raw_double(x.to_double() * y.to_double());           \
+      DISPATCH();                                                        \
+    }                                                                    \
+    Value out;                                                           \
+    SLOW(arith_slow(kMul, x, y, out));                                   \
+    R[A] = out;                                                          \
+    DISPATCH();                                                          \
   }
-  if (x.is_double()) {
-    R[A] = Value::raw_double(x.as_double() + imm);
-    DISPATCH();
+#define ARITH_DIV(label, Y)                                              \
+  label: {                                                               \
+    Value x = R[B], y = (Y);                                             \
+    if (x.is_number() && y.is_number()) {                                \
+      R[A] = Value::number(x.to_double() / y.to_double());               \
+      DISPATCH();                                                        \
+    }                                                                    \
+    Value out;                                                           \
+    SLOW(arith_slow(kDiv, x, y, out));                                   \
+    R[A] = out;                                                          \
+    DISPATCH();                                                          \
   }
-  Value out;
-  SLOW(add_slow(x, Value::int32(imm), out));
-  R[A] = out;
-  DISPATCH();
-}
-L_Sub: {
-  Value x = R[B], y = R[C];
-  if (x.is_int() && y.is_int()) {
-    int32_t r;
-    if (!__builtin_sub_overflow(x.as_int(), y.as_int(), &r))
-      R[A] = Value::int32(r);
-    else
-      R[A] = Value::raw_double(double(x.as_int()) - double(y.as_int()));
-    DISPATCH();
+#define ARITH_MOD(label, Y)                                              \
+  label: {                                                               \
+    Value x = R[B], y = (Y);                                             \
+    if (x.is_int() && y.is_int()) {                                      \
+      int32_t a = x.as_int(), b = y.as_int();                            \
+      if (b > 0 && a >= 0) {                                             \
+        R[A] = Value::int32(a % b);                                      \
+        DISPATCH();                                                      \
+      }                                                                  \
+    }                                                                    \
+    if (x.is_number() && y.is_number()) {                                \
+      R[A] = Value::number(js_mod(x.to_double(), y.to_double()));        \
+      DISPATCH();                                                        \
+    }                                                                    \
+    Value out;                                                           \
+    SLOW(arith_slow(kMod, x, y, out));                                   \
+    R[A] = out;                                                          \
+    DISPATCH();                                                          \
   }
-  if (x.is_number() && y.is_number()) {
-    R[A] = Value::raw_double(x.to_double() - y.to_double());
-    DISPATCH();
+  ARITH_ADD(L_Add, R[C])
+  ARITH_ADD(L_AddK, K[C])
+  ARITH_SUB(L_Sub, R[C])
+  ARITH_SUB(L_SubK, K[C])
+  ARITH_MUL(L_Mul, R[C])
+  ARITH_MUL(L_MulK, K[C])
+  ARITH_DIV(L_Div, R[C])
+  ARITH_DIV(L_DivK, K[C])
+  ARITH_MOD(L_Mod, R[C])
+  ARITH_MOD(L_ModK, K[C])
+#undef ARITH_ADD
+#undef ARITH_SUB
+#undef ARITH_MUL
+#undef ARITH_DIV
+#undef ARITH_MOD
+#define ADD_IMMEDIATE(label, slow_call)                         \
+  label: {                                                     \
+    Value x = R[B];                                            \
+    int32_t imm = arg_sc(ins);                                 \
+    if (x.is_int()) {                                          \
+      int32_t r;                                               \
+      if (!__builtin_add_overflow(x.as_int(), imm, &r))        \
+        R[A] = Value::int32(r);                                \
+      else                                                     \
+        R[A] = Value::raw_double(double(x.as_int()) + imm);    \
+      DISPATCH();                                              \
+    }                                                          \
+    if (x.is_double()) {                                       \
+      R[A] = Value::raw_double(x.as_double() + imm);           \
+      DISPATCH();                                              \
+    }                                                          \
+    Value out;                                                 \
+    SLOW(slow_call);                                           \
+    R[A] = out;                                                \
+    DISPATCH();                                                \
   }
-  Value out;
-  SLOW(arith_slow(kSub, x, y, out));
-  R[A] = out;
-  DISPATCH();
-}
-L_Mul: {
-  Value x = R[B], y = R[C];
-  if (x.is_int() && y.is_int()) {
-    int32_t r;
-    if (!__builtin_mul_overflow(x.as_int(), y.as_int(), &r) && (r != 0 || (x.as_int() >= 0 && y.as_int() >= 0)))
-      R[A] = Value::int32(r);
-    else
-      R[A] = Value::raw_double(double(x.as_int()) * double(y.as_int()));
-    DISPATCH();
-  }
-  if (x.is_number() && y.is_number()) {
-    R[A] = Value::raw_double(x.to_double() * y.to_double());
-    DISPATCH();
-  }
-  Value out;
-  SLOW(arith_slow(kMul, x, y, out));
-  R[A] = out;
-  DISPATCH();
-}
-L_Div: {
-  Value x = R[B], y = R[C];
-  if (x.is_number() && y.is_number()) {
-    R[A] = Value::number(x.to_double() / y.to_double());
-    DISPATCH();
-  }
-  Value out;
-  SLOW(arith_slow(kDiv, x, y, out));
-  R[A] = out;
-  DISPATCH();
-}
-L_Mod: {
-  Value x = R[B], y = R[C];
-  if (x.is_int() && y.is_int()) {
-    int32_t a = x.as_int(), b = y.as_int();
-    if (b > 0 && a >= 0) {
-      R[A] = Value::int32(a % b);
-      DISPATCH();
-    }
-  }
-  if (x.is_number() && y.is_number()) {
-    R[A] = Value::number(js_mod(x.to_double(), y.to_double()));
-    DISPATCH();
-  }
-  Value out;
-  SLOW(arith_slow(kMod, x, y, out));
-  R[A] = out;
-  DISPATCH();
-}
+  ADD_IMMEDIATE(L_AddI, add_slow(x, Value::int32(imm), out))
+  ADD_IMMEDIATE(L_Inc, arith_slow(kAddNumber, x, Value::int32(imm), out))
+#undef ADD_IMMEDIATE
 L_Pow: {
   Value out;
   SLOW(arith_slow(kPow, R[B], R[C], out));
   R[A] = out;
   DISPATCH();
 }
-#define BITWISE(label, op_code, expr)                 \
+#define BITWISE(label, op_code, Y, expr)              \
   label: {                                            \
-    Value x = R[B], y = R[C];                         \
+    Value x = R[B], y = (Y);                          \
     if (x.is_int() && y.is_int()) {                   \
       int32_t l = x.as_int(), r = y.as_int();         \
       R[A] = expr;                                    \
@@ -405,12 +430,18 @@ L_Pow: {
     R[A] = out;                                       \
     DISPATCH();                                       \
   }
-  BITWISE(L_BitAnd, kBitAnd, Value::int32(l & r))
-  BITWISE(L_BitOr, kBitOr, Value::int32(l | r))
-  BITWISE(L_BitXor, kBitXor, Value::int32(l ^ r))
-  BITWISE(L_Shl, kShl, Value::int32(int32_t(uint32_t(l) << (uint32_t(r) & 31))))
-  BITWISE(L_Shr, kShr, Value::int32(l >> (uint32_t(r) & 31)))
-  BITWISE(L_UShr, kUShr, Value::number(double(uint32_t(l) >> (uint32_t(r) & 31))))
+  BITWISE(L_BitAnd, kBitAnd, R[C], Value::int32(l & r))
+  BITWISE(L_BitAndK, kBitAnd, K[C], Value::int32(l & r))
+  BITWISE(L_BitOr, kBitOr, R[C], Value::int32(l | r))
+  BITWISE(L_BitOrK, kBitOr, K[C], Value::int32(l | r))
+  BITWISE(L_BitXor, kBitXor, R[C], Value::int32(l ^ r))
+  BITWISE(L_BitXorK, kBitXor, K[C], Value::int32(l ^ r))
+  BITWISE(L_Shl, kShl, R[C], Value::int32(int32_t(uint32_t(l) << (uint32_t(r) & 31))))
+  BITWISE(L_ShlK, kShl, K[C], Value::int32(int32_t(uint32_t(l) << (uint32_t(r) & 31))))
+  BITWISE(L_Shr, kShr, R[C], Value::int32(l >> (uint32_t(r) & 31)))
+  BITWISE(L_ShrK, kShr, K[C], Value::int32(l >> (uint32_t(r) & 31)))
+  BITWISE(L_UShr, kUShr, R[C], Value::number(double(uint32_t(l) >> (uint32_t(r) & 31))))
+  BITWISE(L_UShrK, kUShr, K[C], Value::number(double(uint32_t(l) >> (uint32_t(r) & 31))))
 #undef BITWISE
 
 L_Neg: {
@@ -575,9 +606,16 @@ L_GetProp: {
         DISPATCH();
       }
     }
-  } else if (is_array(o) && IC_NAMES[C] == ctx_.length_key_) {
-    R[A] = Value::number(double(as_array(o)->length_));
-    DISPATCH();
+  } else if (o.is_object() && IC_NAMES[C] == ctx_.length_key_) {
+    ObjectKind k = o.as_object()->kind();
+    if (k == ObjectKind::Array) {
+      R[A] = Value::number(double(as_array(o)->length_));
+      DISPATCH();
+    }
+    if (k == ObjectKind::String) {
+      R[A] = Value::int32(int32_t(as_string(o)->length_));
+      DISPATCH();
+    }
   }
   SAVE_PC();
   Value out;

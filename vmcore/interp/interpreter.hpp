@@ -18,6 +18,10 @@
 
 namespace raya::vm {
 
+/// Operators handled by Interpreter::arith_slow / compare_slow.
+enum ArithOp { kSub, kMul, kDiv, kMod, kPow, kBitAnd, kBitOr, kBitXor, kShl, kShr, kUShr, kAddNumber };
+enum CompareOp { kLt, kLe };
+
 class Interpreter {
  public:
   Interpreter(Context& ctx, Task& task) : ctx_(ctx), task_(task) {}

@@ -11,11 +11,10 @@ namespace raya::vm {
 
 namespace {
 
-enum ArithOp { kSub, kMul, kDiv, kMod, kPow, kBitAnd, kBitOr, kBitXor, kShl, kShr, kUShr };
-enum CompareOp { kLt, kLe };
 
 const char* arith_symbol(int op) {
-  static const char* const symbols[] = {"-", "*", "/", "%", "**", "&", "|", "^", "<<", ">>", ">>>"};
+  // kAddNumber is ++/-- and `x + 1` after the compiler chose AddI: numbers only.
+  static const char* const symbols[] = {"-", "*", "/", "%", "**", "&", "|", "^", "<<", ">>", ">>>", "+"};
   return symbols[op];
 }
 
@@ -364,6 +363,7 @@ bool Interpreter::arith_slow(int op, Value a, Value b, Value& out) {
     case kDiv: out = Value::number(x / y); return true;
     case kMod: out = Value::number(std::fmod(x, y)); return true;
     case kPow: out = Value::number(js_pow(x, y)); return true;
+    case kAddNumber: out = Value::number(x + y); return true;
     default: break;
   }
   int32_t l = to_int32(x), r = to_int32(y);
