@@ -551,6 +551,7 @@ void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_
   }
   uint16_t window = call_window(dest, uint16_t(2 + (spread ? 1 : e.args.size())), e.pos);
   uint16_t argc = 0;
+  bool plain_function = false;  // this = undefined: CallFn sets it itself
   const Expr& callee = *e.callee;
 
   if (callee.kind == ExprKind::Super) {
@@ -615,7 +616,8 @@ void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_
     } else {
       expr_to(callee, window);
     }
-    emit(Opcode::LoadUndef, uint16_t(window + 1));
+    plain_function = true;
+    if (spread) emit(Opcode::LoadUndef, uint16_t(window + 1));
   }
   if (e.optional && chain_exits != nullptr) chain_exits->push_back(emit_jump(Opcode::JmpIfNullish, window));
   spread = emit_arguments(e.args, window, argc, e.pos);
@@ -624,7 +626,7 @@ void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_
   if (spread) {
     emit(Opcode::CallSpread, window);
   } else {
-    emit(Opcode::Call, window, argc);
+    emit(plain_function ? Opcode::CallFn : Opcode::Call, window, argc);
   }
   if (dest != window) emit(Opcode::Mov, dest, window);
   free_regs_to(level);

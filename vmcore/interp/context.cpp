@@ -228,7 +228,7 @@ Status Context::load(std::shared_ptr<const Module> module) {
     }
     modules_.push_back(mi);
     const FunctionProto& entry = module->functions[module->entry_function];
-    Rooted<Closure*> closure(*this, heap_.make_with_extra<Closure>(0, &entry, mi.get(), 0));
+    Rooted<Closure*> closure(*this, heap_.make_with_extra<Closure>(0, &entry, mi.get(), &mi->function_caches_[module->entry_function], 0));
     Task* task = new_task();
     grow_stack(*task, entry.register_count + 1);
     task->stack[0] = Value::object(closure.get());

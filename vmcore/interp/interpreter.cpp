@@ -115,9 +115,8 @@ RunOutcome Interpreter::run(uint64_t budget) {
     R = task_.stack.data() + frame->base;                                              \
     mod = closure->module_;                                                            \
     K = mod->constants_.data();                                                        \
-    FunctionCaches& fc_ = mod->function_caches_[size_t(closure->proto_ - mod->module_->functions.data())]; \
-    ICs = fc_.caches.data();                                                           \
-    IC_NAMES = fc_.names.data();                                                       \
+    ICs = closure->caches_->caches.data();                                             \
+    IC_NAMES = closure->caches_->names.data();                                         \
   } while (0)
 #define SAVE_PC() (frame->pc = uint32_t(pc - code))
 #define CHARGE() (fuel -= (pc - block_start), block_start = pc)
@@ -757,6 +756,9 @@ L_SuperCallSpread: {
   AFTER_CALL(r);
   DISPATCH();
 }
+L_CallFn:
+  R[A + 1] = Value::undefined();
+  // fall through: a plain call with this = undefined
 L_Call: {
   ENTER_CLOSURE_FAST(R[A], A, B);
   SAVE_PC();

@@ -210,7 +210,7 @@ Value Interpreter::new_closure(uint32_t function_index) {
       return Value::undefined();
     }
   }
-  Closure* c = ctx_.heap().make_with_extra<Closure>(n * sizeof(Cell*), proto, mi, n);
+  Closure* c = ctx_.heap().make_with_extra<Closure>(n * sizeof(Cell*), proto, mi, &mi->function_caches_[function_index], n);
   Frame& g = top();
   regs = task_.stack.data() + g.base;
   for (uint32_t i = 0; i < n; ++i) {

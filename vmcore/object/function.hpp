@@ -17,6 +17,7 @@ namespace raya::vm {
 
 class Context;
 struct ModuleInstance;
+struct FunctionCaches;
 struct String;
 struct Class;
 
@@ -28,12 +29,13 @@ struct Cell : HeapObject {
 struct Closure : HeapObject {
   const FunctionProto* proto_;
   ModuleInstance* module_;
+  FunctionCaches* caches_;           // this function's inline caches in module_ (stable)
   Value home_ = Value::undefined();  // home object of a method (for super lookups)
   Class* owner_class_ = nullptr;     // for class constructors: their class
   uint32_t upvalue_count_;
 
-  Closure(const FunctionProto* proto, ModuleInstance* module, uint32_t upvalue_count)
-      : HeapObject(ObjectKind::Closure), proto_(proto), module_(module), upvalue_count_(upvalue_count) {
+  Closure(const FunctionProto* proto, ModuleInstance* module, FunctionCaches* caches, uint32_t upvalue_count)
+      : HeapObject(ObjectKind::Closure), proto_(proto), module_(module), caches_(caches), upvalue_count_(upvalue_count) {
     for (uint32_t i = 0; i < upvalue_count; ++i) upvalues()[i] = nullptr;
   }
   Cell** upvalues() { return reinterpret_cast<Cell**>(this + 1); }

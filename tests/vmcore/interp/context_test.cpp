@@ -812,7 +812,7 @@ export function call() {
 }
 export function garbage() {
   let last: any = null;
-  for (let i = 0; i < 20000; i++) last = { i };
+  for (let i = 0; i < 5000; i++) last = { i };
   return 0;
 }
 )";
@@ -851,7 +851,7 @@ TEST(Context, DISABLED_SpreadArgumentsCollectedIntoARestParameterSurviveACollect
   const int64_t reference = live_objects_after_spread_call(0, &problem);
   ASSERT_GT(reference, 0);
   ASSERT_EQ(problem, "");
-  for (uint64_t slack = 40 * 1024; slack <= 320 * 1024; slack += 4 * 1024) {
+  for (uint64_t slack = 16 * 1024; slack <= 256 * 1024; slack += 4 * 1024) {
     const int64_t live = live_objects_after_spread_call(slack, &problem);
     if (live < 0) continue;  // the limit ended the run: acceptable
     EXPECT_EQ(live, reference) << "heap limit " << slack << " bytes above the live data";
