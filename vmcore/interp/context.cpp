@@ -40,6 +40,7 @@ void Context::load_prelude() {
     set_fatal(ErrorCode::RuntimeError, "the built-in prelude failed to initialise");
     return;
   }
+  for (auto& task : tasks_) heap_.charge_external(-int64_t(task->stack_charged));
   tasks_.clear();
   // Install `<Target>_<method>` exports as non-enumerable methods.
   ModuleInstance* mi = modules_.back();
@@ -183,6 +184,16 @@ String* Context::char_string(char16_t unit) {
 // --- tasks -------------------------------------------------------------------
 
 Task* Context::new_task() {
+  // Finished tasks have been read by the embedding by the time it starts
+  // another one; keeping them would grow the heap with every call.
+  for (auto it = tasks_.begin(); it != tasks_.end();) {
+    if ((*it)->state != TaskState::Ready && *it != nullptr) {
+      heap_.charge_external(-int64_t((*it)->stack_charged));
+      it = tasks_.erase(it);
+    } else {
+      ++it;
+    }
+  }
   auto task = std::make_unique<Task>();
   task->id = next_task_id_++;
   tasks_.push_back(std::move(task));
@@ -314,7 +325,6 @@ RunOutcome Context::run(uint64_t budget) {
       return outcome;
     }
   }
-  // Drop finished tasks except the most recent ones the embedding reads.
   outcome.kind = RunOutcome::Kind::Done;
   return outcome;
 }

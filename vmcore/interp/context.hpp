@@ -96,7 +96,9 @@ class Context final : public RootProvider {
   RunOutcome run(uint64_t budget);
   /// Runs until every task is done or a limit ends the context.
   RunOutcome run_to_completion();
-  /// The main task (the last loaded module's top-level code).
+  /// The most recently started task (a module's top-level code, or an
+  /// export call). Starting a new task releases the finished ones, so read
+  /// a result before starting the next call.
   Task* main_task() { return tasks_.empty() ? nullptr : tasks_.back().get(); }
   /// Starts a task calling an exported function of the last loaded module.
   /// Returns false if there is no such exported function.
