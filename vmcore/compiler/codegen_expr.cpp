@@ -498,7 +498,9 @@ void CodeGen::object_literal(const ObjectExpr& e, uint16_t dest) {
         uint16_t f = alloc_reg(p.pos);
         const FunctionNode& fn = *p.value->as<FunctionExpr>().function;
         emit_closure(fn, f, fn.name.empty() ? p.key.name : fn.name);
-        Opcode op = p.kind == PropertyKind::Method   ? Opcode::DefineMethod
+        // Object-literal methods are ordinary enumerable properties (unlike
+        // class methods); accessors get their own opcodes.
+        Opcode op = p.kind == PropertyKind::Method   ? Opcode::SetElem
                     : p.kind == PropertyKind::Getter ? Opcode::DefineGetter
                                                      : Opcode::DefineSetter;
         emit(op, obj, k, f);

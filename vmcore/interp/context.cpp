@@ -73,13 +73,13 @@ Context::~Context() {
 
 void Context::trace_roots(Marker& m) {
   for (auto& task : tasks_) {
-    size_t top = 0;
-    for (const Frame& f : task->frames) {
-      m.mark(f.closure);
-      top = std::max<size_t>(top, f.base + f.closure->proto_->register_count);
-    }
-    top = std::min(top, task->stack.size());
-    m.mark_range(task->stack.data(), task->stack.data() + top);
+    for (const Frame& f : task->frames) m.mark(f.closure);
+    // The whole register stack, not just the live frames: a frame's
+    // registers are not cleared on entry, so slots above the top frame hold
+    // values that a later frame may expose to the collector before writing
+    // them. Keeping their objects alive (rather than freeing them while they
+    // are still referenced) is what keeps that safe.
+    m.mark_range(task->stack.data(), task->stack.data() + task->stack.size());
     m.mark(task->result);
     m.mark(task->exception);
   }

@@ -679,7 +679,7 @@ L_SetElem: {
   if (k.is_int() && is_array(o)) {
     Array* arr = as_array(o);
     uint32_t i = uint32_t(k.as_int());
-    if (i < arr->length_) {
+    if (i < arr->length_ && !(arr->flags_ & kObjectFrozen)) {
       arr->elements_[i] = R[C];
       DISPATCH();
     }

@@ -179,6 +179,8 @@ bool Interpreter::set_property(Value receiver, String* key, InlineCache* ic, Val
   how = CallResult::Returned;
   if (receiver.is_nullish()) return throw_nullish_access(receiver, key_text(ctx_, key), true);
   if (is_array(receiver) && key == ctx_.length_key_) {
+    if (as_array(receiver)->flags_ & kObjectFrozen)
+      return ctx_.throw_type_error("Cannot assign to read only property 'length' of a frozen array");
     if (!value.is_number() || value.to_double() < 0 || value.to_double() != std::floor(value.to_double()) ||
         value.to_double() > 4294967295.0)
       return ctx_.throw_range_error("Invalid array length");
@@ -290,6 +292,10 @@ bool Interpreter::set_element(Value receiver, Value key, Value value, CallResult
   how = CallResult::Returned;
   if (is_array(receiver)) {
     Array* arr = as_array(receiver);
+    if (arr->flags_ & kObjectFrozen) {
+      Rooted<Value> k(ctx_, key);
+      return ctx_.throw_type_error("Cannot assign to element " + ctx_.to_display_utf8(key) + " of a frozen array");
+    }
     if (key.is_number()) {
       double d = key.to_double();
       if (d < 0 || d != std::floor(d) || d >= 4294967295.0)

@@ -212,6 +212,34 @@ TEST(Codegen, RenderedDiagnosticPutsTheCaretUnderTheColumn) {
             "                  ^\n");
 }
 
+TEST(Codegen, ColumnsCountUtf8BytesOfTheLine) {
+  // "\u00e9" is two bytes in UTF-8: the column of `nope` is 28, not 27.
+  Error e = compile_error("const s = \"\u00e9\"; return s + nope;\n");
+  ASSERT_EQ(e.diagnostics.size(), 1u);
+  EXPECT_EQ(e.diagnostics[0].column, 28u);
+  EXPECT_EQ(e.diagnostics[0].source_line, "const s = \"\u00e9\"; return s + nope;");
+}
+
+TEST(Codegen, RenderedCaretKeepsTabsSoItLinesUp) {
+  Error e = compile_error("\tlet a = 1;\n\treturn a + zz;\n");
+  EXPECT_EQ(e.render_diagnostics(),
+            "main.raya:2:13: error: Cannot find name 'zz'\n"
+            "  \treturn a + zz;\n"
+            "  \t           ^\n");
+}
+
+TEST(Codegen, DISABLED_RenderedCaretLinesUpUnderNonAsciiText) {
+  // BUG: Error::render_diagnostics (messages/error.cpp) writes one space per
+  // UTF-8 byte before the caret, so after non-ASCII text on the line the
+  // caret lands right of the error: here one column per "\u00e9". It should
+  // write one space per character (the column itself rightly counts bytes).
+  Error e = compile_error("const s = \"\u00e9\u00e9\"; return s + nope;\n");
+  EXPECT_EQ(e.render_diagnostics(),
+            "main.raya:1:30: error: Cannot find name 'nope'\n"
+            "  const s = \"\u00e9\u00e9\"; return s + nope;\n"
+            "  " + std::string(27, ' ') + "^\n");
+}
+
 TEST(Codegen, DuplicateParameterNameIsACompileError) {
   Error e = compile_error("function f(a: number, a: number) { return a; }\n");
   ASSERT_FALSE(e.diagnostics.empty());

@@ -10,6 +10,8 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "tests/vmcore/bytecode/module_builder.hpp"
 #include "vmcore/bytecode/verifier.hpp"
@@ -290,6 +292,126 @@ TEST(Interpreter, PowRaisesToAPower) {
   Value v = result_of(ctx, binary_op_module(Opcode::Pow, num(2), num(10)));
   ASSERT_TRUE(v.is_number());
   EXPECT_EQ(v.to_double(), 1024.0);
+}
+
+//   constants: k0 x, k1 y
+//   function f0 <main> [module-init]  params 0, registers 4
+//     0  LoadK    r1, k0
+//     1  <opK>    r3, r1, k1          (the constant-operand form)
+//     2  Return   r3
+// compared with binary_op_module's LoadK r2, k1 + <op> r3, r1, r2.
+Value constant_op_result(Context& ctx, Opcode op_k, Constant x, Constant y) {
+  ModuleBuilder b;
+  Module& m = b.module();
+  m.constants.push_back(std::move(x));
+  m.constants.push_back(std::move(y));
+  b.function("main", 0, 4, kFunctionIsModuleInit).op(Opcode::LoadK, 1, 0).op(op_k, 3, 1, 1).op(Opcode::Return, 3);
+  return result_of(ctx, b.build());
+}
+
+TEST(Interpreter, ConstantOperandArithmeticGivesBitForBitTheSameResultsAsTheRegisterForms) {
+  const std::pair<Opcode, Opcode> pairs[] = {
+      {Opcode::Add, Opcode::AddK},       {Opcode::Sub, Opcode::SubK},       {Opcode::Mul, Opcode::MulK},
+      {Opcode::Div, Opcode::DivK},       {Opcode::Mod, Opcode::ModK},       {Opcode::BitAnd, Opcode::BitAndK},
+      {Opcode::BitOr, Opcode::BitOrK},   {Opcode::BitXor, Opcode::BitXorK}, {Opcode::Shl, Opcode::ShlK},
+      {Opcode::Shr, Opcode::ShrK},       {Opcode::UShr, Opcode::UShrK},
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::pair<double, double> operands[] = {
+      {40, 2},  {2147483647, 1}, {-2147483648.0, 1}, {65536, 65536}, {0, -1},  {-4, 2},
+      {-7, 3},  {7, 0},          {1.5, 0.25},        {-1, 28},       {nan, 1}, {-0.0, 5},
+  };
+  for (auto [op, op_k] : pairs) {
+    for (auto [x, y] : operands) {
+      SCOPED_TRACE(std::string(opcode_info(op_k).name) + " " + std::to_string(x) + " " + std::to_string(y));
+      Context a, b;
+      Value with_register = result_of(a, binary_op_module(op, num(x), num(y)));
+      Value with_constant = constant_op_result(b, op_k, num(x), num(y));
+      if (with_register.is_double() && std::isnan(with_register.as_double())) {
+        EXPECT_TRUE(with_constant.is_double() && std::isnan(with_constant.as_double()));
+      } else {
+        EXPECT_EQ(with_constant.bits(), with_register.bits());
+      }
+    }
+  }
+}
+
+//   constants: k0 "5", k1 2
+//     0  LoadK   r1, k0
+//     1  MulK    r3, r1, k1
+//     2  Return  r3
+TEST(Interpreter, ConstantOperandArithmeticOnAStringThrowsTypeError) {
+  for (Opcode op_k : {Opcode::SubK, Opcode::MulK, Opcode::DivK, Opcode::ModK, Opcode::BitAndK, Opcode::ShlK}) {
+    SCOPED_TRACE(std::string(opcode_info(op_k).name));
+    ModuleBuilder b;
+    const uint16_t k5 = b.string(u"5"), k2 = b.number(2);
+    b.function("main", 0, 4, kFunctionIsModuleInit).op(Opcode::LoadK, 1, k5).op(op_k, 3, 1, k2).op(Opcode::Return, 3);
+    Context ctx;
+    EXPECT_EQ(error_of(ctx, b.build()).name, "TypeError");
+  }
+}
+
+//   constants: k0 "n=", k1 42
+//     0  LoadK   r1, k0
+//     1  AddK    r3, r1, k1
+//     2  Return  r3
+TEST(Interpreter, AddWithAConstantOperandConcatenatesStrings) {
+  Context ctx;
+  EXPECT_EQ(utf8_of(constant_op_result(ctx, Opcode::AddK, str(u"n="), num(42))), "n=42");
+  Context ctx2;
+  EXPECT_EQ(utf8_of(constant_op_result(ctx2, Opcode::AddK, num(1), str(u"st"))), "1st");
+}
+
+//   constants: k0 "x"
+//   function f0 <main> [module-init]  params 0, registers 3
+//     0  LoadK   r1, k0
+//     1  AddI    r2, r1, #1
+//     2  Return  r2
+TEST(Interpreter, AddImmediateConcatenatesWithAString) {
+  ModuleBuilder b;
+  const uint16_t k = b.string(u"x");
+  b.function("main", 0, 3, kFunctionIsModuleInit).op(Opcode::LoadK, 1, k).op(Opcode::AddI, 2, 1, 1).op(Opcode::Return, 2);
+  Context ctx;
+  EXPECT_EQ(utf8_of(result_of(ctx, b.build())), "x1");
+}
+
+//   constants: k0 "x"   (then k0 2147483647, then k0 -2147483648 with #-1)
+//   function f0 <main> [module-init]  params 0, registers 3
+//     0  LoadK   r1, k0
+//     1  Inc     r2, r1, #1
+//     2  Return  r2
+TEST(Interpreter, IncrementIsNumericOnlyAndOverflowsToADouble) {
+  {
+    ModuleBuilder b;
+    const uint16_t k = b.string(u"x");
+    b.function("main", 0, 3, kFunctionIsModuleInit).op(Opcode::LoadK, 1, k).op(Opcode::Inc, 2, 1, 1).op(Opcode::Return, 2);
+    Context ctx;
+    EXPECT_EQ(error_of(ctx, b.build()).name, "TypeError");
+  }
+  for (auto [x, step, expected] : {std::tuple{2147483647.0, 1, 2147483648.0}, std::tuple{-2147483648.0, -1, -2147483649.0},
+                                   std::tuple{1.5, 1, 2.5}}) {
+    ModuleBuilder b;
+    const uint16_t k = b.number(x);
+    b.function("main", 0, 3, kFunctionIsModuleInit)
+        .op(Opcode::LoadK, 1, k)
+        .op(Opcode::Inc, 2, 1, imm(step))
+        .op(Opcode::Return, 2);
+    Context ctx;
+    Value v = result_of(ctx, b.build());
+    ASSERT_TRUE(v.is_number());
+    EXPECT_EQ(v.to_double(), expected);
+  }
+}
+
+//   function f0 <main> [module-init]  params 0, registers 3
+//     0  LoadNull r1
+//     1  Inc      r2, r1, #1
+//     2  Return   r2
+TEST(Interpreter, IncrementOfNullThrowsTypeError) {
+  ModuleBuilder b;
+  b.function("main", 0, 3, kFunctionIsModuleInit).op(Opcode::LoadNull, 1).op(Opcode::Inc, 2, 1, 1).op(Opcode::Return, 2);
+  Context ctx;
+  EXPECT_EQ(error_of(ctx, b.build()).name, "TypeError");
 }
 
 // --- strings ---------------------------------------------------------------------
@@ -831,6 +953,37 @@ TEST(Interpreter, CallPassesArgumentsAndStoresTheResultInTheWindow) {
   Value v = result_of(ctx, b.build());
   ASSERT_TRUE(v.is_int());
   EXPECT_EQ(v.as_int(), 42);
+}
+
+//   function f0 <main> [module-init]  params 0, registers 4
+//     0  Closure  r1, f1 <self>
+//     1  LoadInt  r2, #7             (CallFn ignores it: this is undefined)
+//     2  CallFn   r1, 0
+//     3  Return   r1
+//   function f1 <self>  params 0, registers 1
+//     0  Return   r0
+TEST(Interpreter, CallFnCallsWithThisUndefined) {
+  ModuleBuilder b;
+  auto main = b.function("main", 0, 4, kFunctionIsModuleInit);
+  auto self = b.function("self", 0, 1);
+  main.op(Opcode::Closure, 1, uint16_t(self.index())).op(Opcode::LoadInt, 2, 7).op(Opcode::CallFn, 1, 0);
+  main.op(Opcode::Return, 1);
+  self.op(Opcode::Return, 0);
+  Context ctx;
+  EXPECT_TRUE(result_of(ctx, b.build()).is_undefined());
+}
+
+//   function f0 <main> [module-init]  params 0, registers 3
+//     0  LoadNull   r1
+//     1  CallFn     r1, 0
+//     2  Return     r1
+TEST(Interpreter, CallFnOfNullThrowsTypeError) {
+  ModuleBuilder b;
+  b.function("main", 0, 3, kFunctionIsModuleInit).op(Opcode::LoadNull, 1).op(Opcode::CallFn, 1, 0).op(Opcode::Return, 1);
+  Context ctx;
+  Error e = error_of(ctx, b.build());
+  EXPECT_EQ(e.name, "TypeError");
+  EXPECT_NE(e.message.find("not a function"), std::string::npos) << e.message;
 }
 
 //   function f0 <main> [module-init]  params 0, registers 4
