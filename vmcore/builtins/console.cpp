@@ -82,6 +82,9 @@ std::string format_line(Context& ctx, const CallArgs& call) {
 
 template <int Level>
 bool console_method(Context& ctx, CallArgs& call) {
+  if (!ctx.has_console()) {
+    return ctx.throw_named_error("CapabilityDenied", "console is not granted to this context");
+  }
   std::string line = format_line(ctx, call);
   ctx.console_write(Level, line);
   call.result = Value::undefined();

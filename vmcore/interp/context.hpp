@@ -163,6 +163,9 @@ class Context final : public RootProvider {
   bool throw_type_error(std::string_view message) { return throw_error(ErrorType::TypeError, message); }
   bool throw_range_error(std::string_view message) { return throw_error(ErrorType::RangeError, message); }
   Value make_error(ErrorType type, std::string_view message);
+  /// An Error whose `name` is one of DESIGN.md's error kinds that has no
+  /// class of its own in Raya (CapabilityDenied, MarshalError, ...).
+  bool throw_named_error(std::string_view name, std::string_view message);
   Value take_pending_exception();
   Class* error_class(ErrorType type) { return error_classes_[size_t(type)]; }
   static std::string error_class_name(ErrorType type);
@@ -196,6 +199,8 @@ class Context final : public RootProvider {
   using ConsoleSink = void (*)(void* user, int level, std::string_view line);
   void set_console_sink(ConsoleSink sink, void* user) { console_sink_ = sink; console_user_ = user; }
   void console_write(int level, std::string_view line);
+  /// Whether this context was granted the `console` capability.
+  bool has_console() const { return console_sink_ != nullptr; }
 
   /// Invalidate prototype-holder inline caches (a prototype was written).
   void bump_proto_epoch() { ++proto_epoch_; }

@@ -166,6 +166,19 @@ std::string Context::error_class_name(ErrorType type) {
   }
 }
 
+bool Context::throw_named_error(std::string_view name, std::string_view message) {
+  Class* cls = error_classes_[size_t(ErrorType::Error)];
+  Rooted<Object*> err(*this, new_object(cls->prototype_));
+  Rooted<String*> msg(*this, new_string_utf8(message));
+  define_own_property(err, message_key_, Value::object(msg.get()), 0);
+  Rooted<String*> n(*this, new_string_utf8(name));
+  define_own_property(err, name_key_, Value::object(n.get()), 0);
+  std::string trace = std::string(name) + ": " + std::string(message) + "\n" + capture_stack_trace();
+  String* stack = new_string_utf8(trace);
+  define_own_property(err, stack_key_, Value::object(stack), 0);
+  return throw_value(Value::object(err.get()));
+}
+
 bool Context::throw_value(Value exception) {
   pending_exception_ = exception;
   has_pending_exception_ = true;
