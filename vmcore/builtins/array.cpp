@@ -35,6 +35,13 @@ constexpr size_t kMaxJoinNesting = 1000;
 constexpr size_t kMaxFlatNesting = 10000;
 
 std::string where(const char* method) { return std::string("Array.prototype.") + method; }
+// The same text for argument checks on the hot path: built once per call
+// site (thread-safe static), not on every call.
+#define RAYA_WHERE(method)                                                    \
+  ([]() -> std::string_view {                                                 \
+    static const std::string text = std::string("Array.prototype.") + (method);             \
+    return text;                                                              \
+  }())
 
 bool this_array(Context& ctx, const CallArgs& call, const char* method, Array*& out) {
   if (!is_array(call.this_value)) return throw_wrong_kind(ctx, where(method), "'this'", "an array", call.this_value);
@@ -242,8 +249,8 @@ bool array_unshift(Context& ctx, CallArgs& call) {
 bool array_slice(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   double start, end;
-  if (!this_array(ctx, call, "slice", a) || !integer_arg(ctx, call, 0, 0, where("slice"), "start", start) ||
-      !integer_arg(ctx, call, 1, double(a->length_), where("slice"), "end", end))
+  if (!this_array(ctx, call, "slice", a) || !integer_arg(ctx, call, 0, 0, RAYA_WHERE("slice"), "start", start) ||
+      !integer_arg(ctx, call, 1, double(a->length_), RAYA_WHERE("slice"), "end", end))
     return false;
   call.result = Value::object(copy_range(ctx, a, clamp_relative(start, a->length_), clamp_relative(end, a->length_)));
   return true;
@@ -255,7 +262,7 @@ bool array_splice(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   double start_arg;
   if (!this_mutable_array(ctx, call, "splice", a) ||
-      !integer_arg(ctx, call, 0, 0, where("splice"), "start", start_arg))
+      !integer_arg(ctx, call, 0, 0, RAYA_WHERE("splice"), "start", start_arg))
     return false;
   Rooted<Array*> array(ctx, a);
   uint32_t length = array->length_;
@@ -267,7 +274,7 @@ bool array_splice(Context& ctx, CallArgs& call) {
     delete_count = length - start;
   } else {
     double dc;
-    if (!integer_arg(ctx, call, 1, 0, where("splice"), "delete count", dc)) return false;
+    if (!integer_arg(ctx, call, 1, 0, RAYA_WHERE("splice"), "delete count", dc)) return false;
     delete_count = uint32_t(std::clamp(dc, 0.0, double(length - start)));
   }
   uint32_t insert_count = call.count > 2 ? call.count - 2 : 0;
@@ -316,7 +323,7 @@ bool array_concat(Context& ctx, CallArgs& call) {
 bool array_index_of(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   double from;
-  if (!this_array(ctx, call, "indexOf", a) || !integer_arg(ctx, call, 1, 0, where("indexOf"), "start", from))
+  if (!this_array(ctx, call, "indexOf", a) || !integer_arg(ctx, call, 1, 0, RAYA_WHERE("indexOf"), "start", from))
     return false;
   Value target = call.arg(0);
   for (uint32_t i = clamp_relative(from, a->length_); i < a->length_; ++i) {
@@ -333,7 +340,7 @@ bool array_last_index_of(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   if (!this_array(ctx, call, "lastIndexOf", a)) return false;
   double from;
-  if (!integer_arg(ctx, call, 1, double(a->length_) - 1, where("lastIndexOf"), "start", from)) return false;
+  if (!integer_arg(ctx, call, 1, double(a->length_) - 1, RAYA_WHERE("lastIndexOf"), "start", from)) return false;
   Value target = call.arg(0);
   double k = from >= 0 ? std::min(from, double(a->length_) - 1) : double(a->length_) + from;
   for (double i = k; i >= 0; --i) {
@@ -349,7 +356,7 @@ bool array_last_index_of(Context& ctx, CallArgs& call) {
 bool array_includes(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   double from;
-  if (!this_array(ctx, call, "includes", a) || !integer_arg(ctx, call, 1, 0, where("includes"), "start", from))
+  if (!this_array(ctx, call, "includes", a) || !integer_arg(ctx, call, 1, 0, RAYA_WHERE("includes"), "start", from))
     return false;
   Value target = call.arg(0);
   for (uint32_t i = clamp_relative(from, a->length_); i < a->length_; ++i) {
@@ -365,7 +372,7 @@ bool array_includes(Context& ctx, CallArgs& call) {
 bool array_at(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   double index;
-  if (!this_array(ctx, call, "at", a) || !integer_arg(ctx, call, 0, 0, where("at"), "index", index)) return false;
+  if (!this_array(ctx, call, "at", a) || !integer_arg(ctx, call, 0, 0, RAYA_WHERE("at"), "index", index)) return false;
   if (index < 0) index += a->length_;
   call.result = index < 0 || index >= a->length_ ? Value::undefined() : a->elements_[uint32_t(index)];
   return true;
@@ -421,7 +428,7 @@ bool array_join(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   if (!this_array(ctx, call, "join", a)) return false;
   Value sep = call.arg(0);
-  if (!sep.is_undefined() && !is_string(sep)) return throw_wrong_kind(ctx, where("join"), "separator", "a string", sep);
+  if (!sep.is_undefined() && !is_string(sep)) return throw_wrong_kind(ctx, RAYA_WHERE("join"), "separator", "a string", sep);
   Rooted<Value> sep_root(ctx, sep);
   return join_array(ctx, a, sep.is_undefined() ? std::u16string_view(u",") : as_string(sep)->view(), call.result);
 }
@@ -445,8 +452,8 @@ bool array_reverse(Context& ctx, CallArgs& call) {
 bool array_fill(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   double start, end;
-  if (!this_mutable_array(ctx, call, "fill", a) || !integer_arg(ctx, call, 1, 0, where("fill"), "start", start) ||
-      !integer_arg(ctx, call, 2, double(a->length_), where("fill"), "end", end))
+  if (!this_mutable_array(ctx, call, "fill", a) || !integer_arg(ctx, call, 1, 0, RAYA_WHERE("fill"), "start", start) ||
+      !integer_arg(ctx, call, 2, double(a->length_), RAYA_WHERE("fill"), "end", end))
     return false;
   uint32_t from = clamp_relative(start, a->length_), to = clamp_relative(end, a->length_);
   for (uint32_t i = from; i < to; ++i) a->elements_[i] = call.arg(0);
@@ -459,7 +466,7 @@ bool array_fill(Context& ctx, CallArgs& call) {
 bool array_flat(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   double depth;
-  if (!this_array(ctx, call, "flat", a) || !integer_arg(ctx, call, 0, 1, where("flat"), "depth", depth)) return false;
+  if (!this_array(ctx, call, "flat", a) || !integer_arg(ctx, call, 0, 1, RAYA_WHERE("flat"), "depth", depth)) return false;
   Rooted<Array*> source(ctx, a);
   Rooted<Array*> out(ctx, ctx.new_array(0, a->length_));
   struct Level {
@@ -503,7 +510,7 @@ bool array_to_reversed(Context& ctx, CallArgs& call) {
 bool array_with(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   double index;
-  if (!this_array(ctx, call, "with", a) || !integer_arg(ctx, call, 0, 0, where("with"), "index", index)) return false;
+  if (!this_array(ctx, call, "with", a) || !integer_arg(ctx, call, 0, 0, RAYA_WHERE("with"), "index", index)) return false;
   double k = index < 0 ? double(a->length_) + index : index;
   if (k < 0 || k >= a->length_) return ctx.throw_range_error("Invalid index : " + number_to_string(index));
   Array* out = copy_range(ctx, a, 0, a->length_);
@@ -650,3 +657,5 @@ void install_array(Context& ctx) {
 }
 
 }  // namespace raya::vm
+
+#undef RAYA_WHERE

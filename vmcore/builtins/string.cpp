@@ -31,6 +31,13 @@ using builtins::throw_wrong_kind;
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 std::string where(const char* method) { return std::string("String.prototype.") + method; }
+// The same text for argument checks on the hot path: built once per call
+// site (thread-safe static), not on every call.
+#define RAYA_WHERE(method)                                                    \
+  ([]() -> std::string_view {                                                 \
+    static const std::string text = std::string("String.prototype.") + (method);             \
+    return text;                                                              \
+  }())
 
 bool this_string(Context& ctx, const CallArgs& call, const char* method, String*& out) {
   if (!is_string(call.this_value)) return throw_wrong_kind(ctx, where(method), "'this'", "a string", call.this_value);
@@ -62,7 +69,7 @@ String* substring_of(Context& ctx, String* s, uint32_t begin, uint32_t end) {
 bool string_char_at(Context& ctx, CallArgs& call) {
   String* s = nullptr;
   double pos;
-  if (!this_string(ctx, call, "charAt", s) || !integer_arg(ctx, call, 0, 0, where("charAt"), "index", pos))
+  if (!this_string(ctx, call, "charAt", s) || !integer_arg(ctx, call, 0, 0, RAYA_WHERE("charAt"), "index", pos))
     return false;
   call.result = pos < 0 || pos >= s->length_ ? Value::object(ctx.empty_string())
                                              : Value::object(ctx.char_string(s->data()[uint32_t(pos)]));
@@ -72,7 +79,7 @@ bool string_char_at(Context& ctx, CallArgs& call) {
 bool string_char_code_at(Context& ctx, CallArgs& call) {
   String* s = nullptr;
   double pos;
-  if (!this_string(ctx, call, "charCodeAt", s) || !integer_arg(ctx, call, 0, 0, where("charCodeAt"), "index", pos))
+  if (!this_string(ctx, call, "charCodeAt", s) || !integer_arg(ctx, call, 0, 0, RAYA_WHERE("charCodeAt"), "index", pos))
     return false;
   call.result = pos < 0 || pos >= s->length_ ? Value::from_double(std::numeric_limits<double>::quiet_NaN())
                                              : Value::int32(s->data()[uint32_t(pos)]);
@@ -83,7 +90,7 @@ bool string_code_point_at(Context& ctx, CallArgs& call) {
   String* s = nullptr;
   double pos;
   if (!this_string(ctx, call, "codePointAt", s) ||
-      !integer_arg(ctx, call, 0, 0, where("codePointAt"), "index", pos))
+      !integer_arg(ctx, call, 0, 0, RAYA_WHERE("codePointAt"), "index", pos))
     return false;
   call.result = pos < 0 || pos >= s->length_ ? Value::undefined()
                                              : Value::int32(int32_t(decode_code_point(s->view(), size_t(pos)).value));
@@ -93,7 +100,7 @@ bool string_code_point_at(Context& ctx, CallArgs& call) {
 bool string_at(Context& ctx, CallArgs& call) {
   String* s = nullptr;
   double pos;
-  if (!this_string(ctx, call, "at", s) || !integer_arg(ctx, call, 0, 0, where("at"), "index", pos)) return false;
+  if (!this_string(ctx, call, "at", s) || !integer_arg(ctx, call, 0, 0, RAYA_WHERE("at"), "index", pos)) return false;
   if (pos < 0) pos += s->length_;
   call.result = pos < 0 || pos >= s->length_ ? Value::undefined() : Value::object(ctx.char_string(s->data()[uint32_t(pos)]));
   return true;
@@ -105,7 +112,7 @@ bool string_index_of(Context& ctx, CallArgs& call) {
   String *s = nullptr, *search = nullptr;
   double from;
   if (!this_string(ctx, call, "indexOf", s) || !search_arg(ctx, call, 0, "indexOf", "search string", search) ||
-      !integer_arg(ctx, call, 1, 0, where("indexOf"), "position", from))
+      !integer_arg(ctx, call, 1, 0, RAYA_WHERE("indexOf"), "position", from))
     return false;
   uint32_t start = clamp_absolute(from, s->length_);
   size_t found = s->view().find(search->view(), start);
@@ -123,7 +130,7 @@ bool string_last_index_of(Context& ctx, CallArgs& call) {
     double d = pos.to_double();
     from = d != d ? kInfinity : std::trunc(d);
   } else if (!pos.is_undefined()) {
-    return throw_wrong_kind(ctx, where("lastIndexOf"), "position", "a number", pos);
+    return throw_wrong_kind(ctx, RAYA_WHERE("lastIndexOf"), "position", "a number", pos);
   }
   uint32_t start = clamp_absolute(from, s->length_);
   size_t found = s->view().rfind(search->view(), start);
@@ -135,7 +142,7 @@ bool string_includes(Context& ctx, CallArgs& call) {
   String *s = nullptr, *search = nullptr;
   double from;
   if (!this_string(ctx, call, "includes", s) || !search_arg(ctx, call, 0, "includes", "search string", search) ||
-      !integer_arg(ctx, call, 1, 0, where("includes"), "position", from))
+      !integer_arg(ctx, call, 1, 0, RAYA_WHERE("includes"), "position", from))
     return false;
   uint32_t start = clamp_absolute(from, s->length_);
   call.result = Value::boolean(s->view().find(search->view(), start) != std::u16string_view::npos);
@@ -146,7 +153,7 @@ bool string_starts_with(Context& ctx, CallArgs& call) {
   String *s = nullptr, *search = nullptr;
   double from;
   if (!this_string(ctx, call, "startsWith", s) || !search_arg(ctx, call, 0, "startsWith", "search string", search) ||
-      !integer_arg(ctx, call, 1, 0, where("startsWith"), "position", from))
+      !integer_arg(ctx, call, 1, 0, RAYA_WHERE("startsWith"), "position", from))
     return false;
   uint32_t start = clamp_absolute(from, s->length_);
   call.result = Value::boolean(s->view().substr(start).starts_with(search->view()));
@@ -158,7 +165,7 @@ bool string_ends_with(Context& ctx, CallArgs& call) {
   if (!this_string(ctx, call, "endsWith", s) || !search_arg(ctx, call, 0, "endsWith", "search string", search))
     return false;
   double end_pos;
-  if (!integer_arg(ctx, call, 1, double(s->length_), where("endsWith"), "end position", end_pos)) return false;
+  if (!integer_arg(ctx, call, 1, double(s->length_), RAYA_WHERE("endsWith"), "end position", end_pos)) return false;
   uint32_t end = clamp_absolute(end_pos, s->length_);
   call.result = Value::boolean(s->view().substr(0, end).ends_with(search->view()));
   return true;
@@ -169,8 +176,8 @@ bool string_ends_with(Context& ctx, CallArgs& call) {
 bool string_slice(Context& ctx, CallArgs& call) {
   String* s = nullptr;
   double start, end;
-  if (!this_string(ctx, call, "slice", s) || !integer_arg(ctx, call, 0, 0, where("slice"), "start", start) ||
-      !integer_arg(ctx, call, 1, double(s->length_), where("slice"), "end", end))
+  if (!this_string(ctx, call, "slice", s) || !integer_arg(ctx, call, 0, 0, RAYA_WHERE("slice"), "start", start) ||
+      !integer_arg(ctx, call, 1, double(s->length_), RAYA_WHERE("slice"), "end", end))
     return false;
   call.result = Value::object(substring_of(ctx, s, clamp_relative(start, s->length_), clamp_relative(end, s->length_)));
   return true;
@@ -179,8 +186,8 @@ bool string_slice(Context& ctx, CallArgs& call) {
 bool string_substring(Context& ctx, CallArgs& call) {
   String* s = nullptr;
   double start, end;
-  if (!this_string(ctx, call, "substring", s) || !integer_arg(ctx, call, 0, 0, where("substring"), "start", start) ||
-      !integer_arg(ctx, call, 1, double(s->length_), where("substring"), "end", end))
+  if (!this_string(ctx, call, "substring", s) || !integer_arg(ctx, call, 0, 0, RAYA_WHERE("substring"), "start", start) ||
+      !integer_arg(ctx, call, 1, double(s->length_), RAYA_WHERE("substring"), "end", end))
     return false;
   uint32_t a = clamp_absolute(start, s->length_), b = clamp_absolute(end, s->length_);
   call.result = Value::object(substring_of(ctx, s, std::min(a, b), std::max(a, b)));
@@ -190,8 +197,8 @@ bool string_substring(Context& ctx, CallArgs& call) {
 bool string_substr(Context& ctx, CallArgs& call) {
   String* s = nullptr;
   double start, length;
-  if (!this_string(ctx, call, "substr", s) || !integer_arg(ctx, call, 0, 0, where("substr"), "start", start) ||
-      !integer_arg(ctx, call, 1, kInfinity, where("substr"), "length", length))
+  if (!this_string(ctx, call, "substr", s) || !integer_arg(ctx, call, 0, 0, RAYA_WHERE("substr"), "start", start) ||
+      !integer_arg(ctx, call, 1, kInfinity, RAYA_WHERE("substr"), "length", length))
     return false;
   uint32_t begin = clamp_relative(start, s->length_);
   double count = std::clamp(length, 0.0, double(s->length_ - begin));
@@ -206,14 +213,14 @@ bool string_split(Context& ctx, CallArgs& call) {
   if (!this_string(ctx, call, "split", s)) return false;
   Value separator = call.arg(0);
   if (!separator.is_undefined() && !is_string(separator))
-    return throw_wrong_kind(ctx, where("split"), "separator", "a string (regular expressions are not supported)",
+    return throw_wrong_kind(ctx, RAYA_WHERE("split"), "separator", "a string (regular expressions are not supported)",
                             separator);
   uint32_t limit = 0xFFFFFFFFu;
   Value limit_arg = call.arg(1);
   if (limit_arg.is_number()) {
     limit = to_uint32(limit_arg.to_double());
   } else if (!limit_arg.is_undefined()) {
-    return throw_wrong_kind(ctx, where("split"), "limit", "a number", limit_arg);
+    return throw_wrong_kind(ctx, RAYA_WHERE("split"), "limit", "a number", limit_arg);
   }
   Rooted<String*> text(ctx, s);
   Rooted<Array*> parts(ctx, ctx.new_array(0));
@@ -337,7 +344,7 @@ bool string_replace_all(Context& ctx, CallArgs& call) { return replace_impl(ctx,
 bool string_repeat(Context& ctx, CallArgs& call) {
   String* s = nullptr;
   double count;
-  if (!this_string(ctx, call, "repeat", s) || !integer_arg(ctx, call, 0, 0, where("repeat"), "count", count))
+  if (!this_string(ctx, call, "repeat", s) || !integer_arg(ctx, call, 0, 0, RAYA_WHERE("repeat"), "count", count))
     return false;
   if (count < 0 || std::isinf(count))
     return ctx.throw_range_error("Invalid count value: " + number_to_string(call.arg(0).to_double()));
@@ -537,3 +544,5 @@ void install_string(Context& ctx) {
 }
 
 }  // namespace raya::vm
+
+#undef RAYA_WHERE
