@@ -6,7 +6,8 @@
 // rules as lang_test_driver.cpp, see README.md); files whose behaviour
 // differs from JavaScript's (no coercions, strict ==, resource limits,
 // TypeScript syntax, ...) carry a `// node: skip <why>` line and are left
-// out.
+// out, as are files run with limit or grant flags (`// args: --max-steps
+// ...`, `--grant ...`), which node cannot honour.
 //
 // What node cannot decide is not compared: compile errors are only checked
 // to fail compilation (V8's locations and messages are not Raya's), and
@@ -198,6 +199,10 @@ async function checkFile(relPath) {
   if (e.problems.length) return { outcome: 'fail', why: e.problems };
   if (e.node !== null) {
     if (!/^skip\b/.test(e.node)) return { outcome: 'fail', why: [`'// node: ${e.node}': only 'node: skip <why>' is known`] };
+    return { outcome: 'skip' };
+  }
+  // Limits and grants (--max-steps, --grant, ...) have no node equivalent.
+  if (e.args.some((a) => a.startsWith('--') && a !== '--print-result' && a !== '--stats')) {
     return { outcome: 'skip' };
   }
   let run;
