@@ -6,8 +6,10 @@
 // encode/load round trip unchanged.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 

@@ -554,6 +554,37 @@ TEST(Context, InfiniteRecursionWithoutBackEdgesIsAlsoStoppedByTheStepBudget) {
   EXPECT_LE(ctx.steps_executed(), 50000u + 20);
 }
 
+TEST(Context, DISABLED_GetterRecursionWithoutBackEdgesIsStoppedByTheStepBudget) {
+  // BUG: fuel is checked at backward jumps and at call instructions, but a
+  // getter (or setter) invoked by GetProp/SetProp pushes a frame without a
+  // fuel check, and neither returns nor handler jumps check it. A getter
+  // that reads itself twice under a try/catch does exponential work with no
+  // back-edge and no call instruction, so neither max_steps nor the slice
+  // budget can stop it: with the default call depth it never ends (the CLI's
+  // --max-steps and --timeout are both ignored). Here the call depth is
+  // capped at 18 so that the run ends, after ~260,000 steps instead of the
+  // 100,000 allowed.
+  ContextOptions options;
+  options.max_steps = 100000;
+  options.max_call_depth = 18;
+  Context ctx(options);
+  RunOutcome outcome = run_program(ctx, R"(
+const o = {
+  get deep(): number {
+    try {
+      return this.deep + this.deep;
+    } catch (e) {
+      return 1;
+    }
+  },
+};
+return o.deep;
+)");
+  EXPECT_EQ(outcome.kind, RunOutcome::Kind::Fatal);
+  EXPECT_EQ(ctx.fatal().code, ErrorCode::StepBudgetExceeded);
+  EXPECT_LE(ctx.steps_executed(), 100000u + 100);
+}
+
 TEST(Context, ProgramFinishingWithinTheStepBudgetIsNotStopped) {
   ContextOptions options;
   options.max_steps = 1000000;
@@ -807,9 +838,7 @@ TEST(Context, HeapLimitBelowTheBuiltinsFailsTheFirstLoadCleanly) {
   EXPECT_EQ(ctx.run(1000).kind, RunOutcome::Kind::Fatal);
 }
 
-/// objects_live after a full collection, once `call()` of kSpreadIntoRest
-/// has returned, with the heap limit set `limit_slack` bytes above the live
-/// data before the call (0: no limit). -1 if the call did not finish.
+/// call() passes six fresh objects through a spread into a rest parameter.
 constexpr std::string_view kSpreadIntoRest = R"(
 function keep(...xs: any[]) { return xs; }
 const padding: number[] = [];
@@ -826,6 +855,9 @@ export function garbage() {
 }
 )";
 
+/// objects_live after a full collection, once `call()` of kSpreadIntoRest
+/// has returned, with the heap limit set `limit_slack` bytes above the live
+/// data before the call (0: no limit). -1 if the call did not finish.
 int64_t live_objects_after_spread_call(uint64_t limit_slack, std::string* problem) {
   Context ctx;
   if (run_program(ctx, kSpreadIntoRest).kind != RunOutcome::Kind::Done) return -1;
@@ -844,18 +876,17 @@ int64_t live_objects_after_spread_call(uint64_t limit_slack, std::string* proble
   return int64_t(ctx.heap().stats().objects_live);
 }
 
-TEST(Context, DISABLED_SpreadArgumentsCollectedIntoARestParameterSurviveACollection) {
-  // BUG: for f(...args) into a `...rest` parameter, spread_arguments copies
-  // the elements into the task stack above the caller's registers, then
-  // enter_closure pushes the callee's frame and allocates the rest array.
-  // The collector only traces each frame's own registers, so if that
-  // allocation collects, elements beyond both frames are freed and the rest
-  // array is filled with dangling pointers. With RAYA_GC_STRESS every such
-  // call loses them (`keep(...padding, ...[{v: 0}, ...], ...[0])[4000].v`
-  // reads garbage). Here a heap limit makes the collection happen at the
-  // rest array for some limit in the scanned range: the objects the result
-  // still references must survive, so after a final collection as many
-  // objects are live as without any limit.
+TEST(Context, SpreadArgumentsCollectedIntoARestParameterSurviveACollection) {
+  // Regression: for f(...args) into a `...rest` parameter, spread_arguments
+  // copies the elements into the task stack above the caller's registers,
+  // then enter_closure pushes the callee's frame and allocates the rest
+  // array. The collector used to trace only each frame's own registers, so
+  // if that allocation collected, elements beyond both frames were freed and
+  // the rest array filled with dangling pointers (with RAYA_GC_STRESS every
+  // such call lost them). Here a heap limit makes the collection happen at
+  // the rest array for some limit in the scanned range: the objects the
+  // result still references must survive, so after a final collection as
+  // many objects are live as without any limit.
   std::string problem;
   const int64_t reference = live_objects_after_spread_call(0, &problem);
   ASSERT_GT(reference, 0);

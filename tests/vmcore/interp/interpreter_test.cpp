@@ -740,6 +740,47 @@ TEST(Interpreter, SelfJumpStopsAtTheSliceBudgetAndResumes) {
   EXPECT_EQ(ctx.main_task()->state, TaskState::Ready);
 }
 
+//   constants: k0 1000000
+//   function f0 <main> [module-init]  params 0, registers 4
+//     handler [2, 5) -> 2, exception in r2     (the handler is its own try range)
+//     0  LoadInt  r1, #0
+//     1  LoadK    r3, k0
+//     2  AddI     r1, r1, #1
+//     3  JNLt     r1, r3, ->6      forward: leave after a million rounds
+//     4  Throw    r1               caught at 2: a loop with no backward jump
+//     5  ReturnUndef
+//     6  Return   r1
+TEST(Interpreter, DISABLED_ThrowCaughtByAnEarlierHandlerIsMeteredLikeALoop) {
+  // BUG: fuel is only checked at backward jumps and calls. A handler whose
+  // target lies before the Throw makes a loop out of throw + unwind, which
+  // never checks fuel, so max_steps and the slice budget cannot stop it:
+  // without the counter below this module spins forever inside one run()
+  // call. The verifier accepts it (handler targets may point anywhere in
+  // the function). Expected: the step budget ends the run; actual: ~3
+  // million steps run to completion despite max_steps = 10000.
+  ModuleBuilder b;
+  const uint16_t k = b.number(1000000);
+  b.function("main", 0, 4, kFunctionIsModuleInit)
+      .op(Opcode::LoadInt, 1, 0)
+      .op(Opcode::LoadK, 3, k)
+      .op(Opcode::AddI, 1, 1, 1)
+      .jump16(Opcode::JNLt, 1, 3, 6)
+      .op(Opcode::Throw, 1)
+      .op(Opcode::ReturnUndef)
+      .op(Opcode::Return, 1)
+      .handler(2, 5, 2, 2);
+  Module m = b.build();
+  ASSERT_TRUE(verify_module(m).ok());
+  ContextOptions options;
+  options.max_steps = 10000;
+  Context ctx(options);
+  ASSERT_TRUE(ctx.load(std::make_shared<const Module>(m)).ok());
+  RunOutcome r = ctx.run_to_completion();
+  EXPECT_EQ(r.kind, RunOutcome::Kind::Fatal);
+  EXPECT_EQ(ctx.fatal().code, ErrorCode::StepBudgetExceeded);
+  EXPECT_LE(ctx.steps_executed(), 10000u + 100);
+}
+
 // --- elements ---------------------------------------------------------------------------
 
 //   constants: k0 "length"
@@ -1535,16 +1576,16 @@ TEST(Interpreter, ErrorStackListsEveryFrameWithItsLine) {
 //     3  ReturnUndef
 //   function f2 <reader>  params 0, registers 8
 //     0  Return     r5
-TEST(Interpreter, DISABLED_RegisterAFrameNeverWroteDoesNotExposeAFreedObject) {
-  // BUG: a frame's registers are not cleared on entry, and the collector
-  // only traces the stack up to the top frame's registers. A register left
-  // by an earlier, returned call is neither a root nor reset, so a function
-  // that reads a register before writing it (allowed by the verifier) sees
-  // a pointer to an object the collector freed — here, after the garbage
-  // loop, the reader's r5 points at a recycled garbage array [99] instead of
-  // the writer's [7] (use-after-free; ASan reports it). The result must be
-  // undefined (fresh registers) or the original live array, or the verifier
-  // must reject reads of unwritten registers.
+TEST(Interpreter, RegisterAFrameNeverWroteDoesNotExposeAFreedObject) {
+  // Regression: a frame's registers are not cleared on entry, and the
+  // collector used to trace the stack only up to the top frame's registers.
+  // A register left by an earlier, returned call was then neither a root nor
+  // reset, so a function reading a register before writing it (which the
+  // verifier allows) saw an object the collector had freed: here the
+  // reader's r5 pointed at a recycled garbage array [99] instead of the
+  // writer's [7] (a use-after-free). The result must be undefined (fresh
+  // registers) or the original, still live array — or the verifier must
+  // reject reads of unwritten registers.
   ModuleBuilder b;
   const uint16_t k = b.number(20000);
   auto main = b.function("main", 0, 6, kFunctionIsModuleInit);
