@@ -57,8 +57,13 @@ std::string Error::render_diagnostics() const {
     out += d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": error: " + d.message + "\n";
     if (!d.source_line.empty()) {
       out += "  " + d.source_line + "\n  ";
-      for (uint32_t i = 1; i < d.column && i <= d.source_line.size(); ++i)
-        out += d.source_line[i - 1] == '\t' ? '\t' : ' ';
+      // Columns count UTF-8 bytes; the caret line needs one space per
+      // character, so continuation bytes add nothing.
+      for (uint32_t i = 1; i < d.column && i <= d.source_line.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(d.source_line[i - 1]);
+        if ((c & 0xC0) == 0x80) continue;
+        out += c == '\t' ? '\t' : ' ';
+      }
       out += "^\n";
     }
   }

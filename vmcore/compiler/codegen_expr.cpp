@@ -735,6 +735,16 @@ void CodeGen::assign(const AssignExpr& e, uint16_t dest, bool want_result) {
     }
     if (target.kind == PatternKind::Member) {
       const MemberExpr& m = *target.as<MemberPattern>().member;
+      if (m.object->kind == ExprKind::Identifier && resolve_in(fs_, m.object->as<IdentifierExpr>().name).kind ==
+                                                        Binding::Kind::Missing) {
+        auto it = file_->top.find(m.object->as<IdentifierExpr>().name);
+        if (it != file_->top.end() && it->second.kind == FileBinding::Kind::Namespace) {
+          error(e.pos, "Cannot assign to '" + m.object->as<IdentifierExpr>().name +
+                           "." + m.property + "' because it is a read-only import");
+          free_regs_to(level);
+          return;
+        }
+      }
       // Object and key may stay in their variables' registers unless the
       // value expression could reassign those variables first.
       bool value_assigns = has_assignment(*e.value);

@@ -302,6 +302,12 @@ RunOutcome Context::run(uint64_t budget) {
   }
   for (auto& task : tasks_) {
     if (task->state != TaskState::Ready) continue;
+    // A task that finished on straight-line code may overspend its slice a
+    // little; the next task must not get the wrapped-around remainder.
+    if (outcome.steps >= budget) {
+      outcome.kind = RunOutcome::Kind::Yielded;
+      return outcome;
+    }
     uint64_t left = budget - outcome.steps;
     if (options_.max_steps != ~uint64_t(0)) {
       uint64_t remaining = options_.max_steps > steps_executed_ ? options_.max_steps - steps_executed_ : 0;

@@ -283,6 +283,8 @@ class Context final : public RootProvider {
   String* message_key_ = nullptr;
   String* stack_key_ = nullptr;
 
+  std::vector<const Array*> joining_;  // arrays being converted to strings (cycle guard)
+
   std::vector<Value*> value_roots_;
   std::vector<HeapObject**> object_roots_;
   ConsoleSink console_sink_ = nullptr;

@@ -61,14 +61,25 @@ String* Context::to_string(Value v) {
   HeapObject* o = v.as_object();
   switch (o->kind()) {
     case ObjectKind::Array: {
-      // Array.prototype.join(",") with null/undefined as "".
+      // Array.prototype.join(",") with null/undefined as "". An array that is
+      // already being joined (a cycle) or nested deeper than kMaxJoinDepth
+      // contributes "" — as JavaScript engines do for cycles — instead of
+      // recursing without bound on the C++ stack.
+      constexpr size_t kMaxJoinDepth = 1000;
       Rooted<Array*> a(*this, static_cast<Array*>(o));
+      for (const Array* open : joining_)
+        if (open == a.get()) return empty_string_;
+      if (joining_.size() >= kMaxJoinDepth) return empty_string_;
+      joining_.push_back(a.get());
+      struct PopOnExit {  // also when a heap limit unwinds through here
+        std::vector<const Array*>& stack;
+        ~PopOnExit() { stack.pop_back(); }
+      } pop_on_exit{joining_};
       std::u16string out;
       for (uint32_t i = 0; i < a->length_; ++i) {
         if (i) out.push_back(u',');
         Value e = a->elements_[i];
         if (e.is_nullish()) continue;
-        if (is_array(e) && as_array(e) == a.get()) continue;  // self-cycle prints empty
         out.append(to_string(e)->view());
       }
       return new_string(out);

@@ -623,6 +623,7 @@ L_GetProp: {
   if (how == CallResult::PushedFrame) {
     CHARGE();
     LOAD_FRAME();
+    if (fuel <= 0) goto out_of_fuel;
     DISPATCH();
   }
   R[A] = out;
@@ -651,6 +652,7 @@ L_SetProp: {
   if (how == CallResult::PushedFrame) {
     CHARGE();
     LOAD_FRAME();
+    if (fuel <= 0) goto out_of_fuel;
   }
   DISPATCH();
 }
@@ -669,6 +671,7 @@ L_GetElem: {
   if (how == CallResult::PushedFrame) {
     CHARGE();
     LOAD_FRAME();
+    if (fuel <= 0) goto out_of_fuel;
     DISPATCH();
   }
   R[A] = out;
@@ -690,6 +693,7 @@ L_SetElem: {
   if (how == CallResult::PushedFrame) {
     CHARGE();
     LOAD_FRAME();
+    if (fuel <= 0) goto out_of_fuel;
   }
   DISPATCH();
 }
@@ -883,13 +887,16 @@ L_ForInKeys: {
 pending:
   exc = ctx_.take_pending_exception();
 do_throw:
-  fuel -= pc - block_start;
+  // A throw costs a step and is a safe point: a handler placed before its
+  // throw forms a loop without a backward jump, so check the budget here.
+  fuel -= pc - block_start + 1;
   if (!unwind(exc)) {
     outcome.kind = RunOutcome::Kind::Done;
     outcome.steps = uint64_t(initial_fuel - fuel);
     return outcome;
   }
   LOAD_FRAME();
+  if (fuel <= 0) goto out_of_fuel;
   DISPATCH();
 
 out_of_fuel:

@@ -750,8 +750,8 @@ TEST(Interpreter, SelfJumpStopsAtTheSliceBudgetAndResumes) {
 //     4  Throw    r1               caught at 2: a loop with no backward jump
 //     5  ReturnUndef
 //     6  Return   r1
-TEST(Interpreter, DISABLED_ThrowCaughtByAnEarlierHandlerIsMeteredLikeALoop) {
-  // BUG: fuel is only checked at backward jumps and calls. A handler whose
+TEST(Interpreter, ThrowCaughtByAnEarlierHandlerIsMeteredLikeALoop) {
+  // Regression test (fixed): fuel is only checked at backward jumps and calls. A handler whose
   // target lies before the Throw makes a loop out of throw + unwind, which
   // never checks fuel, so max_steps and the slice budget cannot stop it:
   // without the counter below this module spins forever inside one run()
