@@ -41,11 +41,13 @@ inline double js_mod(double x, double y) {
 RunOutcome Context::run_task(Task& task, uint64_t budget) {
   current_task_ = &task;
   RunOutcome outcome;
+  Interpreter interpreter(*this, task);
   try {
-    outcome = Interpreter(*this, task).run(budget);
+    outcome = interpreter.run(budget);
   } catch (const VmFatal& fatal) {
     set_fatal(fatal.code, fatal.message, fatal.limit, fatal.used);
     outcome.kind = RunOutcome::Kind::Fatal;
+    outcome.steps = interpreter.steps_before_fatal(budget);
   }
   steps_executed_ += outcome.steps;
   current_task_ = nullptr;
@@ -118,7 +120,9 @@ RunOutcome Interpreter::run(uint64_t budget) {
     ICs = closure->caches_->caches.data();                                             \
     IC_NAMES = closure->caches_->names.data();                                         \
   } while (0)
-#define SAVE_PC() (frame->pc = uint32_t(pc - code))
+// Slow paths may allocate and so end the context (VmFatal): they record the
+// fuel spent so far too, so the steps of that slice are still counted.
+#define SAVE_PC() (frame->pc = uint32_t(pc - code), fuel_at_safe_point_ = fuel - (pc - block_start))
 #define CHARGE() (fuel -= (pc - block_start), block_start = pc)
 #define DISPATCH()                     \
   do {                                 \

@@ -768,8 +768,8 @@ TEST(Context, DoublingStringEndsWithHeapLimitExceeded) {
   EXPECT_LE(ctx.heap().bytes_used(), 4u << 20);
 }
 
-TEST(Context, DISABLED_StepsExecutedBeforeAHeapLimitAreCounted) {
-  // BUG: when a heap limit ends the run, Context::run_task catches VmFatal
+TEST(Context, StepsExecutedBeforeAHeapLimitAreCounted) {
+  // Regression test (fixed): when a heap limit ends the run, Context::run_task catches VmFatal
   // with a default RunOutcome (steps = 0), so every step of that slice is
   // lost: steps_executed() stays 0 after a loop that ran ~100k instructions.
   ContextOptions options;
