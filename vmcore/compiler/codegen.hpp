@@ -44,6 +44,7 @@ struct FileBinding {
   enum class Kind : uint8_t { Global, Namespace } kind = Kind::Global;
   uint32_t index = 0;  // global slot, or file index for namespaces
   bool is_const = false;
+  uint32_t object_slot = 0;  // namespaces: hidden global holding the namespace object
 };
 
 struct FileUnit {

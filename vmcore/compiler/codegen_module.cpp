@@ -84,7 +84,9 @@ void CodeGen::resolve_exports(FileUnit& file, std::vector<std::unique_ptr<FileUn
       if (!imp.default_local.empty()) bind("default", imp.default_local, imp.pos);
       for (const ImportSpecifier& spec : imp.named) bind(spec.imported, spec.local, spec.pos);
       if (!imp.namespace_local.empty()) {
-        file.top[imp.namespace_local] = FileBinding{FileBinding::Kind::Namespace, from.file_index, true};
+        uint32_t slot = uint32_t(module_.globals.size());
+        module_.globals.push_back(Global{file.path + ":* as " + imp.namespace_local, kGlobalConst});
+        file.top[imp.namespace_local] = FileBinding{FileBinding::Kind::Namespace, from.file_index, true, slot};
       }
     } else if (sp->kind == StmtKind::ExportNamed) {
       const auto& ex = sp->as<ExportNamedStmt>();
@@ -142,6 +144,18 @@ uint32_t CodeGen::compile_file(FileUnit& file, std::vector<std::unique_ptr<FileU
   uint32_t index = uint32_t(module_.functions.size());
   module_.functions.emplace_back();
   fs_ = &state;
+  // Namespace objects (`import * as ns`) first: one per import, with live
+  // getters, so every use sees the same object and current values.
+  for (const auto& [local, binding] : file.top) {
+    if (binding.kind != FileBinding::Kind::Namespace) continue;
+    FileUnit& from = *files[binding.index];
+    uint16_t obj = alloc_reg({});
+    emit(Opcode::NewObject, obj);
+    for (const auto& [exported, slot] : from.exports)
+      emit(Opcode::DefineExport, obj, constant_string_utf8(exported), uint16_t(slot));
+    emit(Opcode::SetGlobal, obj, uint16_t(binding.object_slot), 0);
+    free_regs_to(obj);
+  }
   hoist_declarations(file.program->body);
   statements(file.program->body);
   emit(Opcode::ReturnUndef);

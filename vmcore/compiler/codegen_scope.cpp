@@ -164,7 +164,7 @@ Binding CodeGen::resolve(const std::string& name, SourcePos pos) {
   auto it = file_->top.find(name);
   if (it != file_->top.end()) {
     b.kind = it->second.kind == FileBinding::Kind::Namespace ? Binding::Kind::Namespace : Binding::Kind::Global;
-    b.index = it->second.index;
+    b.index = it->second.kind == FileBinding::Kind::Namespace ? it->second.object_slot : it->second.index;
     b.is_const = it->second.is_const;
     return b;
   }
@@ -230,19 +230,10 @@ void CodeGen::load_binding(const Binding& b, uint16_t dest, const std::string& n
     case Binding::Kind::Builtin:
       emit(Opcode::GetBuiltin, dest, uint16_t(b.index));
       return;
-    case Binding::Kind::Namespace: {
-      // A namespace used as a value: an object snapshot of the exports.
-      FileUnit& f = *(*files_)[b.index];
-      emit(Opcode::NewObject, dest);
-      uint16_t level = fs_->next_reg;
-      uint16_t tmp = alloc_reg(pos);
-      for (const auto& [exported, slot] : f.exports) {
-        emit(Opcode::GetGlobal, tmp, uint16_t(slot));
-        emit(Opcode::SetProp, dest, new_cache(exported), tmp);
-      }
-      free_regs_to(level);
+    case Binding::Kind::Namespace:
+      // The file's one namespace object (built at its start, live getters).
+      emit(Opcode::GetGlobal, dest, uint16_t(b.index));
       return;
-    }
     case Binding::Kind::Undefined:
     case Binding::Kind::Missing:
       emit(Opcode::LoadUndef, dest);

@@ -733,6 +733,9 @@ L_DefineGetter:
 L_DefineSetter:
   SLOW(define_accessor(R[A], R[B], R[C], false));
   DISPATCH();
+L_DefineExport:
+  SLOW(define_export(R[A], K[B], C));
+  DISPATCH();
 L_DefineMethod:
   SLOW(define_method(R[A], R[B], R[C]));
   DISPATCH();

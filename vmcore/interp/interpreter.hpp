@@ -71,6 +71,7 @@ class Interpreter {
   bool array_rest(Value source, uint32_t from, Value& out);
   bool define_accessor(Value target, Value key, Value fn, bool is_getter);
   bool define_method(Value target, Value key, Value fn);
+  bool define_export(Value target, Value name, uint32_t global);
   bool new_class(Value ctor, Value parent, String* name, Value& out);
   bool get_super(String* key, Value& out);
   Value new_closure(uint32_t function_index);

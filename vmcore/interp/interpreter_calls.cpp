@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "vmcore/heap/roots.hpp"
+#include "vmcore/interp/module_instance.hpp"
 #include "vmcore/interp/interpreter.hpp"
 
 namespace raya::vm {
@@ -248,6 +249,43 @@ bool Interpreter::define_method(Value target, Value key, Value fn) {
   String* k = ctx_.to_property_key(key);
   if (is_closure(f.get())) as_closure(f.get())->home_ = t.get();
   ctx_.define_own_property(as_object(t.get()), k, f.get(), 0);
+  return true;
+}
+
+namespace {
+
+/// Getter of a namespace object's property: reads the exporting module's
+/// global slot (data_ = the ModuleInstance, magic_ = the slot), so
+/// `import * as ns` sees live bindings like named imports do.
+bool live_export_getter(Context& ctx, CallArgs& call) {
+  NativeFunction* self = call.callee;
+  if (self == nullptr || !self->data_.is_object() ||
+      self->data_.as_object()->kind() != ObjectKind::ModuleInstance) {
+    return ctx.throw_type_error("internal error: live export getter without its module");
+  }
+  auto* mi = static_cast<ModuleInstance*>(self->data_.as_object());
+  if (self->magic_ >= mi->globals_.size()) return ctx.throw_type_error("internal error: bad export slot");
+  Value v = mi->globals_[self->magic_];
+  if (v.is_empty()) {
+    return ctx.throw_error(ErrorType::ReferenceError, "Cannot access '" + mi->module_->globals[self->magic_].name +
+                                                          "' before initialization");
+  }
+  call.result = v;
+  return true;
+}
+
+}  // namespace
+
+bool Interpreter::define_export(Value target, Value name, uint32_t global) {
+  if (!is_plain_object(target) || !is_string(name)) return ctx_.throw_type_error("internal error: bad DefineExport");
+  Rooted<Value> t(ctx_, target);
+  Rooted<String*> key(ctx_, ctx_.to_property_key(name));
+  Rooted<NativeFunction*> getter(ctx_, ctx_.new_native(ctx_.to_display_utf8(name), live_export_getter, 0));
+  getter->data_ = Value::object(top().closure->module_);
+  getter->magic_ = global;
+  Accessor* acc = ctx_.heap().make<Accessor>();
+  acc->getter_ = Value::object(getter.get());
+  ctx_.define_own_property(as_object(t.get()), key, Value::object(acc), kPropAccessor | kPropEnumerable);
   return true;
 }
 

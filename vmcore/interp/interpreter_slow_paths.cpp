@@ -126,6 +126,7 @@ bool Interpreter::get_property(Value receiver, String* key, InlineCache* ic, Val
     }
     if (is_native(getter)) {
       CallArgs call{receiver, nullptr, 0};
+      call.callee = as_native(getter);
       if (!as_native(getter)->fn_(ctx_, call)) return false;
       out = call.result;
       return true;

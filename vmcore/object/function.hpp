@@ -42,11 +42,14 @@ struct Closure : HeapObject {
 };
 
 /// Arguments of a native call. `args` points into the caller's registers.
+struct NativeFunction;
+
 struct CallArgs {
   Value this_value;
   Value* args;
   uint32_t count;
   Value result = Value::undefined();
+  NativeFunction* callee = nullptr;  // set where a native needs its own data_ (accessors)
   Value arg(uint32_t i) const { return i < count ? args[i] : Value::undefined(); }
 };
 
@@ -58,7 +61,8 @@ struct NativeFunction : HeapObject {
   String* name_;
   uint16_t arity_;
   bool is_constructor_ = false;  // may be used with new / super()
-  Value data_ = Value::undefined();
+  Value data_ = Value::undefined();  // native-specific (e.g. the module of a live export)
+  uint32_t magic_ = 0;               // native-specific small integer (e.g. a global slot)
 
   NativeFunction(NativeFn fn, String* name, uint16_t arity)
       : HeapObject(ObjectKind::NativeFunction), fn_(fn), name_(name), arity_(arity) {}

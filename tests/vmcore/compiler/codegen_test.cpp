@@ -339,8 +339,8 @@ TEST(Codegen, NamespaceMemberReadIsALiveBinding) {
             "1");
 }
 
-TEST(Codegen, DISABLED_NamespaceObjectUsedAsAValueIsLiveAndHasOneIdentity) {
-  // BUG: `import * as ns` materialises a fresh snapshot object each time
+TEST(Codegen, NamespaceObjectUsedAsAValueIsLiveAndHasOneIdentity) {
+  // Regression test (fixed): `import * as ns` materialises a fresh snapshot object each time
   // `ns` is used as a value (NewObject + a copy of every export), so a
   // namespace stored in a variable does not see later updates and two uses
   // are not the same object. JavaScript gives [1, 1, true].
