@@ -39,16 +39,7 @@ int report_exception(vm::Context& ctx, vm::Value exception) {
   return kExitRuntimeError;
 }
 
-void print_stats(vm::Context& ctx) {
-  const vm::HeapStats& h = ctx.heap().stats();
-  std::fprintf(stderr,
-               "{\"heapBytesUsed\":%llu,\"peakHeapBytes\":%llu,\"maxHeapBytes\":%llu,\"stepsExecuted\":%llu,"
-               "\"gcCount\":%llu,\"gcPauseUsTotal\":%llu,\"gcPauseUsMax\":%llu}\n",
-               (unsigned long long)h.bytes_used, (unsigned long long)h.peak_bytes,
-               (unsigned long long)ctx.options().max_heap_bytes, (unsigned long long)ctx.steps_executed(),
-               (unsigned long long)h.gc_count, (unsigned long long)h.gc_pause_total_us,
-               (unsigned long long)h.gc_pause_max_us);
-}
+void print_stats(vm::Context& ctx) { std::fprintf(stderr, "%s\n", messages::to_json(ctx.stats()).c_str()); }
 
 /// Runs the context until its tasks finish, a limit hits, or the deadline.
 /// Returns -1 when done, else an exit status.

@@ -42,6 +42,7 @@ void Context::load_prelude() {
   }
   for (auto& task : tasks_) heap_.charge_external(-int64_t(task->stack_charged));
   tasks_.clear();
+  next_task_id_ = 1;  // the prelude's task is not the program's
   // Install `<Target>_<method>` exports as non-enumerable methods.
   ModuleInstance* mi = modules_.back();
   for (const Export& e : mi->module_->exports) {
@@ -345,6 +346,25 @@ RunOutcome Context::run_to_completion() {
       return total;
     }
   }
+}
+
+messages::VmStats Context::stats() const {
+  messages::VmStats s;
+  const HeapStats& h = heap_.stats();
+  s.heap_bytes_used = h.bytes_used;
+  s.peak_heap_bytes = h.peak_bytes;
+  for (const auto& task : tasks_)
+    if (task->state == TaskState::Ready) ++s.tasks;
+  s.tasks_created = next_task_id_ - 1;
+  s.steps_executed = steps_executed_;
+  s.gc_count = h.gc_count;
+  s.gc_pause_us_total = h.gc_pause_total_us;
+  s.gc_pause_us_max = h.gc_pause_max_us;
+  s.limits.max_heap_bytes = options_.max_heap_bytes;
+  s.limits.max_step_budget = options_.max_steps;
+  s.limits.max_call_depth = options_.max_call_depth;
+  s.limits.random_seed = options_.random_seed;
+  return s;
 }
 
 uint64_t Context::next_random() {

@@ -20,6 +20,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "messages/vm_options.hpp"
 #include "vmcore/bytecode/module.hpp"
 #include "vmcore/heap/heap.hpp"
 #include "vmcore/interp/module_instance.hpp"
@@ -38,6 +39,16 @@ struct ContextOptions {
   uint32_t max_call_depth = 10000;
   uint64_t random_seed = 0x5eed;
   uint64_t context_id = 1;
+
+  /// The limits of a messages::VmOptions (the boundary form) for vmcore.
+  static ContextOptions from(const messages::VmOptions& o) {
+    ContextOptions c;
+    c.max_heap_bytes = o.max_heap_bytes;
+    c.max_steps = o.max_step_budget;
+    c.max_call_depth = o.max_call_depth;
+    c.random_seed = o.random_seed;
+    return c;
+  }
 };
 
 /// A frame of a task: registers at stack[base .. base + register_count).
@@ -110,6 +121,8 @@ class Context final : public RootProvider {
   Error runtime_error_of(Value exception);
 
   uint64_t steps_executed() const { return steps_executed_; }
+  /// Counters and limits in their boundary form.
+  messages::VmStats stats() const;
   Heap& heap() { return heap_; }
   const ContextOptions& options() const { return options_; }
 
