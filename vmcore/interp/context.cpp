@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <ctime>
 
 #include "vmcore/builtins/builtins.hpp"
 #include "vmcore/heap/roots.hpp"
@@ -43,6 +44,7 @@ void Context::load_prelude() {
   for (auto& task : tasks_) heap_.charge_external(-int64_t(task->stack_charged));
   tasks_.clear();
   next_task_id_ = 1;  // the prelude's task is not the program's
+  cpu_time_us_ = 0;
   // Install `<Target>_<method>` exports as non-enumerable methods.
   ModuleInstance* mi = modules_.back();
   for (const Export& e : mi->module_->exports) {
@@ -295,7 +297,33 @@ bool Context::start_export_call(std::string_view name, const std::vector<Value>&
   return false;
 }
 
+namespace {
+
+/// CPU time of the calling thread: what this context's slice consumed,
+/// whatever else the machine (or other contexts on other threads) does.
+uint64_t thread_cpu_time_us() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return uint64_t(ts.tv_sec) * 1000000 + uint64_t(ts.tv_nsec) / 1000;
+}
+
+}  // namespace
+
 RunOutcome Context::run(uint64_t budget) {
+  uint64_t cpu_start = thread_cpu_time_us();
+  RunOutcome outcome = run_slice(budget);
+  cpu_time_us_ += thread_cpu_time_us() - cpu_start;
+  if (!dead_ && options_.max_cpu_time_ms != ~uint64_t(0) && cpu_time_us_ > options_.max_cpu_time_ms * 1000) {
+    set_fatal(ErrorCode::CpuTimeExceeded,
+              "CPU time limit of " + std::to_string(options_.max_cpu_time_ms) + " ms exceeded (" +
+                  std::to_string(cpu_time_us_ / 1000) + " ms used)",
+              options_.max_cpu_time_ms, cpu_time_us_ / 1000);
+    outcome.kind = RunOutcome::Kind::Fatal;
+  }
+  return outcome;
+}
+
+RunOutcome Context::run_slice(uint64_t budget) {
   RunOutcome outcome;
   if (dead_) {
     outcome.kind = RunOutcome::Kind::Fatal;
@@ -357,11 +385,13 @@ messages::VmStats Context::stats() const {
     if (task->state == TaskState::Ready) ++s.tasks;
   s.tasks_created = next_task_id_ - 1;
   s.steps_executed = steps_executed_;
+  s.cpu_time_us = cpu_time_us_;
   s.gc_count = h.gc_count;
   s.gc_pause_us_total = h.gc_pause_total_us;
   s.gc_pause_us_max = h.gc_pause_max_us;
   s.limits.max_heap_bytes = options_.max_heap_bytes;
   s.limits.max_step_budget = options_.max_steps;
+  s.limits.max_cpu_time_ms = options_.max_cpu_time_ms;
   s.limits.max_call_depth = options_.max_call_depth;
   s.limits.random_seed = options_.random_seed;
   return s;

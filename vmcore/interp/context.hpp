@@ -36,6 +36,7 @@ namespace raya::vm {
 struct ContextOptions {
   uint64_t max_heap_bytes = 64ull << 20;
   uint64_t max_steps = ~uint64_t(0);  // cumulative instruction budget
+  uint64_t max_cpu_time_ms = ~uint64_t(0);  // CPU time of this context's run() slices
   uint32_t max_call_depth = 10000;
   uint64_t random_seed = 0x5eed;
   uint64_t context_id = 1;
@@ -45,6 +46,7 @@ struct ContextOptions {
     ContextOptions c;
     c.max_heap_bytes = o.max_heap_bytes;
     c.max_steps = o.max_step_budget;
+    c.max_cpu_time_ms = o.max_cpu_time_ms;
     c.max_call_depth = o.max_call_depth;
     c.random_seed = o.random_seed;
     return c;
@@ -121,6 +123,7 @@ class Context final : public RootProvider {
   Error runtime_error_of(Value exception);
 
   uint64_t steps_executed() const { return steps_executed_; }
+  uint64_t cpu_time_us() const { return cpu_time_us_; }
   /// Counters and limits in their boundary form.
   messages::VmStats stats() const;
   Heap& heap() { return heap_; }
@@ -235,6 +238,7 @@ class Context final : public RootProvider {
 
   void create_builtins();
   void load_prelude();
+  RunOutcome run_slice(uint64_t budget);
   RunOutcome run_task(Task& task, uint64_t budget);
   Task* new_task();
   void grow_stack(Task& task, size_t needed);
@@ -250,6 +254,7 @@ class Context final : public RootProvider {
   Error fatal_;
   bool dead_ = false;
   uint64_t steps_executed_ = 0;
+  uint64_t cpu_time_us_ = 0;  // thread CPU time spent inside run()
   uint64_t random_state_;
   uint32_t proto_epoch_ = 1;
   uint64_t next_task_id_ = 1;
