@@ -430,6 +430,7 @@ bool array_join(Context& ctx, CallArgs& call) {
   Value sep = call.arg(0);
   if (!sep.is_undefined() && !is_string(sep)) return throw_wrong_kind(ctx, RAYA_WHERE("join"), "separator", "a string", sep);
   Rooted<Value> sep_root(ctx, sep);
+  ctx.charge_steps(a->length_);
   return join_array(ctx, a, sep.is_undefined() ? std::u16string_view(u",") : as_string(sep)->view(), call.result);
 }
 
@@ -572,6 +573,11 @@ bool array_sort(Context& ctx, CallArgs& call) {
 bool builtin_sort_default(Context& ctx, CallArgs& call) {
   Value v = call.arg(0);
   if (!is_array(v)) return throw_wrong_kind(ctx, "Array.prototype.sort", "'this'", "an array", v);
+  // n log n comparisons, charged before sorting.
+  uint64_t n = as_array(v)->length_;
+  uint64_t log_n = 1;
+  while ((uint64_t(1) << log_n) < n) ++log_n;
+  ctx.charge_steps(n * log_n);
   if (!builtins::sort_array_default(ctx, as_array(v))) return false;
   call.result = v;
   return true;

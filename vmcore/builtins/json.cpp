@@ -198,6 +198,7 @@ bool json_stringify(Context& ctx, CallArgs& call) {
     return true;
   }
   std::u16string units = utf8_to_utf16(writer.text());
+  ctx.charge_steps(units.size() / Context::kUnitsPerStep);
   if (!builtins::check_string_length(ctx, units.size())) return false;
   call.result = Value::object(ctx.new_string(units));
   return true;
@@ -275,6 +276,7 @@ bool json_parse(Context& ctx, CallArgs& call) {
   if (!is_string(text)) return throw_wrong_kind(ctx, "JSON.parse", "text", "a string", text);
   if (!call.arg(1).is_undefined()) return ctx.throw_type_error("JSON.parse: a reviver function is not supported");
   Rooted<Value> source(ctx, text);
+  ctx.charge_steps(as_string(text)->length_ / Context::kUnitsPerStep);
   ValueBuilder builder(ctx);
   JsonParseResult r = parse_json(as_string(source.get())->view(), builder, kMaxDepth);
   switch (r.status) {

@@ -116,6 +116,8 @@ bool string_index_of(Context& ctx, CallArgs& call) {
     return false;
   uint32_t start = clamp_absolute(from, s->length_);
   size_t found = s->view().find(search->view(), start);
+  size_t scanned = (found == std::u16string_view::npos ? s->length_ : found) - std::min<size_t>(start, s->length_);
+  ctx.charge_steps(scanned / Context::kUnitsPerStep);
   call.result = Value::number(found == std::u16string_view::npos ? -1.0 : double(found));
   return true;
 }
@@ -222,6 +224,7 @@ bool string_split(Context& ctx, CallArgs& call) {
   } else if (!limit_arg.is_undefined()) {
     return throw_wrong_kind(ctx, RAYA_WHERE("split"), "limit", "a number", limit_arg);
   }
+  ctx.charge_steps(s->length_ / Context::kUnitsPerStep);
   Rooted<String*> text(ctx, s);
   Rooted<Array*> parts(ctx, ctx.new_array(0));
   call.result = Value::object(parts.get());
@@ -359,6 +362,7 @@ bool string_repeat(Context& ctx, CallArgs& call) {
   }
   if (!builtins::check_string_length(ctx, uint64_t(unit_length) * uint64_t(std::min(count, 1e10)))) return false;
   uint32_t total = unit_length * uint32_t(count);
+  ctx.charge_steps(total / Context::kUnitsPerStep);  // before building it
   Rooted<String*> source(ctx, s);
   String* out = ctx.new_string_uninit(total);
   // Doubling copy: log2(count) memcpys.

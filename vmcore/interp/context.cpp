@@ -376,6 +376,18 @@ RunOutcome Context::run_to_completion() {
   }
 }
 
+void Context::charge_steps(uint64_t steps) {
+  native_steps_ += steps;
+  if (options_.max_steps == ~uint64_t(0)) return;
+  uint64_t used_in_slice = uint64_t(std::max<int64_t>(0, slice_budget_ - safe_point_fuel_)) + native_steps_;
+  if (steps_executed_ + used_in_slice > options_.max_steps) {
+    throw VmFatal{ErrorCode::StepBudgetExceeded,
+                  "step budget of " + std::to_string(options_.max_steps) + " steps exhausted (a builtin needed " +
+                      std::to_string(steps) + " more)",
+                  options_.max_steps, steps_executed_ + used_in_slice};
+  }
+}
+
 messages::VmStats Context::stats() const {
   messages::VmStats s;
   const HeapStats& h = heap_.stats();

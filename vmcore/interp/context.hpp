@@ -123,6 +123,15 @@ class Context final : public RootProvider {
   Error runtime_error_of(Value exception);
 
   uint64_t steps_executed() const { return steps_executed_; }
+
+  /// Builtins whose work grows with their input charge for it here (about
+  /// one step per element or per 16 code units touched), before doing the
+  /// work where they can. Exceeding the cumulative step budget ends the
+  /// context (throws VmFatal(StepBudgetExceeded) to the run() boundary), so
+  /// `"x".repeat(1e9)` under a budget stops before it starts. Within budget,
+  /// the steps count towards the current slice like executed instructions.
+  void charge_steps(uint64_t steps);
+  static constexpr uint64_t kUnitsPerStep = 16;
   uint64_t cpu_time_us() const { return cpu_time_us_; }
   /// Counters and limits in their boundary form.
   messages::VmStats stats() const;
@@ -255,6 +264,10 @@ class Context final : public RootProvider {
   bool dead_ = false;
   uint64_t steps_executed_ = 0;
   uint64_t cpu_time_us_ = 0;  // thread CPU time spent inside run()
+  // Published by the interpreter at safe points, for charge_steps().
+  int64_t slice_budget_ = 0;
+  int64_t safe_point_fuel_ = 0;
+  uint64_t native_steps_ = 0;  // charged by builtins, not yet taken by the interpreter
   uint64_t random_state_;
   uint32_t proto_epoch_ = 1;
   uint64_t next_task_id_ = 1;

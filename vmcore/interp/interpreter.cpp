@@ -47,7 +47,7 @@ RunOutcome Context::run_task(Task& task, uint64_t budget) {
   } catch (const VmFatal& fatal) {
     set_fatal(fatal.code, fatal.message, fatal.limit, fatal.used);
     outcome.kind = RunOutcome::Kind::Fatal;
-    outcome.steps = interpreter.steps_before_fatal(budget);
+    outcome.steps = uint64_t(std::max<int64_t>(0, slice_budget_ - safe_point_fuel_)) + native_steps_;
   }
   steps_executed_ += outcome.steps;
   current_task_ = nullptr;
@@ -122,7 +122,7 @@ RunOutcome Interpreter::run(uint64_t budget) {
   } while (0)
 // Slow paths may allocate and so end the context (VmFatal): they record the
 // fuel spent so far too, so the steps of that slice are still counted.
-#define SAVE_PC() (frame->pc = uint32_t(pc - code), fuel_at_safe_point_ = fuel - (pc - block_start))
+#define SAVE_PC() (frame->pc = uint32_t(pc - code), ctx_.safe_point_fuel_ = fuel - (pc - block_start))
 #define CHARGE() (fuel -= (pc - block_start), block_start = pc)
 #define DISPATCH()                     \
   do {                                 \
@@ -146,14 +146,23 @@ RunOutcome Interpreter::run(uint64_t budget) {
     block_start = pc;                \
     if (off_ < 0 && fuel <= 0) goto out_of_fuel; \
   } while (0)
+// Builtins charge steps for work that grows with their input
+// (Context::charge_steps); those count here, after the call.
+#define TAKE_NATIVE_STEPS()                             \
+  do {                                                  \
+    fuel -= int64_t(ctx_.native_steps_);                \
+    ctx_.native_steps_ = 0;                             \
+  } while (0)
 #define AFTER_CALL(result)                              \
   do {                                                  \
+    TAKE_NATIVE_STEPS();                                \
     if ((result) == CallResult::Threw) goto pending;    \
     if ((result) == CallResult::PushedFrame) {          \
       LOAD_FRAME();                                     \
       if (fuel <= 0) goto out_of_fuel;                  \
     } else {                                            \
       R = task_.stack.data() + frame->base;             \
+      if (fuel <= 0) goto out_of_fuel;                  \
     }                                                   \
   } while (0)
 
@@ -181,6 +190,9 @@ RunOutcome Interpreter::run(uint64_t budget) {
   } while (0)
 
   const size_t max_depth = ctx_.options_.max_call_depth;
+  ctx_.slice_budget_ = initial_fuel;
+  ctx_.safe_point_fuel_ = initial_fuel;
+  ctx_.native_steps_ = 0;
   LOAD_FRAME();
   DISPATCH();
 
@@ -840,6 +852,7 @@ do_return: {
   }
   task_.frames.pop_back();
   if (done.flags & kFrameBoundary) {
+    TAKE_NATIVE_STEPS();
     finish_task(result);
     outcome.kind = RunOutcome::Kind::Done;
     outcome.steps = uint64_t(initial_fuel - fuel);
@@ -897,6 +910,7 @@ do_throw:
   // A throw costs a step and is a safe point: a handler placed before its
   // throw forms a loop without a backward jump, so check the budget here.
   fuel -= pc - block_start + 1;
+  TAKE_NATIVE_STEPS();
   if (!unwind(exc)) {
     outcome.kind = RunOutcome::Kind::Done;
     outcome.steps = uint64_t(initial_fuel - fuel);
@@ -908,6 +922,7 @@ do_throw:
 
 out_of_fuel:
   SAVE_PC();
+  TAKE_NATIVE_STEPS();
   outcome.kind = RunOutcome::Kind::Yielded;
   outcome.steps = uint64_t(initial_fuel - fuel);
   return outcome;
@@ -922,6 +937,7 @@ out_of_fuel:
 #undef SLOW
 #undef JUMP
 #undef AFTER_CALL
+#undef TAKE_NATIVE_STEPS
 #undef ENTER_CLOSURE_FAST
 }
 

@@ -29,11 +29,6 @@ class Interpreter {
 
   /// Runs until the task finishes, fails, or `budget` steps are used.
   RunOutcome run(uint64_t budget);
-  /// Steps of a run() that a VmFatal ended, as of its last safe point.
-  uint64_t steps_before_fatal(uint64_t budget) const {
-    int64_t initial = budget > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(budget);
-    return fuel_at_safe_point_ == INT64_MIN ? 0 : uint64_t(std::max<int64_t>(0, initial - fuel_at_safe_point_));
-  }
 
   enum class CallResult : uint8_t { Threw, Returned, PushedFrame };
   /// Calls stack[window] with this = stack[window+1] and argc args after it
@@ -92,7 +87,6 @@ class Interpreter {
 
   Context& ctx_;
   Task& task_;
-  int64_t fuel_at_safe_point_ = INT64_MIN;
 };
 
 }  // namespace raya::vm

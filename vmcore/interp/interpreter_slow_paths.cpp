@@ -348,6 +348,8 @@ bool Interpreter::add_slow(Value a, Value b, Value& out) {
     }
     uint64_t n = uint64_t(sa->length_) + sb->length_;
     if (n > (1u << 29)) return ctx_.throw_range_error("Invalid string length");
+    // Copying long strings is work in proportion to their length.
+    if (n >= 256) ctx_.charge_steps(n / Context::kUnitsPerStep);
     String* s = ctx_.new_string_uninit(uint32_t(n));
     std::copy(sa->data(), sa->data() + sa->length_, s->data());
     std::copy(sb->data(), sb->data() + sb->length_, s->data() + sa->length_);
