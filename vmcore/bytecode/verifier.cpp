@@ -247,6 +247,7 @@ class Verifier {
         return fail_function(fi, "expression name " + std::to_string(i) + " is not a string constant");
     }
 
+    cache_owner_.assign(f.ic_names.size(), UINT32_MAX);
     for (uint32_t pc = 0; pc < code_size; ++pc) {
       if (!instruction(fi, pc)) return false;
     }
@@ -340,6 +341,8 @@ class Verifier {
     }
   }
 
+  std::vector<uint32_t> cache_owner_;  // per inline cache of the current function: the pc using it
+
   bool is_string_constant(uint32_t k) const {
     return k < m_.constants.size() && m_.constants[k].kind == Constant::Kind::String;
   }
@@ -362,7 +365,16 @@ class Verifier {
       case OperandKind::CallWindow: return v < f.register_count || out_of_range("r", f.register_count, "registers");
       case OperandKind::Constant: return v < m_.constants.size() || out_of_range("k", m_.constants.size(), "constants");
       case OperandKind::Function: return v < m_.functions.size() || out_of_range("f", m_.functions.size(), "functions");
-      case OperandKind::Cache: return v < f.ic_names.size() || out_of_range("ic", f.ic_names.size(), "inline caches");
+      case OperandKind::Cache:
+        if (v >= f.ic_names.size()) return out_of_range("ic", f.ic_names.size(), "inline caches");
+        // Each cache belongs to one instruction: the interpreter's fast paths
+        // trust that the entry was filled by an instruction of their own kind.
+        if (cache_owner_[v] != UINT32_MAX)
+          return fail_instr(fi, pc,
+                            std::string(info.name) + ": inline cache ic" + std::to_string(v) +
+                                " is already used by the instruction at pc " + std::to_string(cache_owner_[v]));
+        cache_owner_[v] = pc;
+        return true;
       case OperandKind::Global: return v < m_.globals.size() || out_of_range("g", m_.globals.size(), "globals");
       case OperandKind::Upvalue: return v < f.captures.size() || out_of_range("u", f.captures.size(), "upvalues");
       case OperandKind::Builtin:

@@ -189,7 +189,7 @@ void CodeGen::assign(const AssignExpr& e, uint16_t dest, bool want_result) {
   if (computed) {
     emit(Opcode::SetElem, obj, key, cur);
   } else {
-    emit(Opcode::SetProp, obj, ic, cur);
+    emit(Opcode::SetProp, obj, new_cache(m.property), cur);  // a cache per instruction
   }
   if (is_logical) patch_to_here(j);
   if (want_result) emit(Opcode::Mov, dest, cur);
@@ -249,7 +249,7 @@ void CodeGen::update(const UpdateExpr& e, uint16_t dest, bool want_result) {
   if (m.computed) {
     emit(Opcode::SetElem, obj, key, cur);
   } else {
-    emit(Opcode::SetProp, obj, ic, cur);
+    emit(Opcode::SetProp, obj, new_cache(m.property), cur);  // a cache per instruction
   }
   if (want_result) emit(Opcode::Mov, dest, e.is_prefix ? cur : old);
   free_regs_to(level);

@@ -132,6 +132,8 @@ class Context final : public RootProvider {
   /// the steps count towards the current slice like executed instructions.
   void charge_steps(uint64_t steps);
   static constexpr uint64_t kUnitsPerStep = 16;
+  /// The largest array length; beyond it index writes are RangeErrors.
+  static constexpr uint32_t kMaxArrayLength = 1u << 28;
   uint64_t cpu_time_us() const { return cpu_time_us_; }
   /// Counters and limits in their boundary form.
   messages::VmStats stats() const;
@@ -229,7 +231,7 @@ class Context final : public RootProvider {
 
   /// Invalidate prototype-holder inline caches (a prototype was written).
   void bump_proto_epoch() { ++proto_epoch_; }
-  uint32_t proto_epoch() const { return proto_epoch_; }
+  uint64_t proto_epoch() const { return proto_epoch_; }
 
   // GC roots held by native code across allocations (see roots.hpp).
   std::vector<Value*>& value_roots() { return value_roots_; }
@@ -269,7 +271,7 @@ class Context final : public RootProvider {
   int64_t safe_point_fuel_ = 0;
   uint64_t native_steps_ = 0;  // charged by builtins, not yet taken by the interpreter
   uint64_t random_state_;
-  uint32_t proto_epoch_ = 1;
+  uint64_t proto_epoch_ = 1;  // 64-bit: a wrapped epoch would revive stale caches
   uint64_t next_task_id_ = 1;
 
   std::vector<std::unique_ptr<Task>> tasks_;

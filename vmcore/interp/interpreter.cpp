@@ -611,7 +611,7 @@ L_GetProp: {
   InlineCache& ic = ICs[C];
   if (is_object_kind(o)) {
     Object* obj = static_cast<Object*>(o.as_object());
-    if (obj->shape_ == ic.shape) {
+    if (obj->shape_ == ic.shape && ic.transition == nullptr) {
       if (ic.holder == nullptr) {
         R[A] = obj->slots_[ic.slot];
         DISPATCH();
@@ -650,12 +650,14 @@ L_SetProp: {
   InlineCache& ic = ICs[B];
   if (is_object_kind(o)) {
     Object* obj = static_cast<Object*>(o.as_object());
-    if (obj->shape_ == ic.shape) {
-      if (ic.transition == nullptr) {
+    // Frozen objects keep their shape, so the cache must check the flag;
+    // prototypes must take the slow path so adding to them bumps the epoch.
+    if (obj->shape_ == ic.shape && !(obj->flags_ & (kObjectFrozen | kObjectIsPrototype))) {
+      if (ic.transition == nullptr && ic.holder == nullptr) {
         obj->slots_[ic.slot] = R[C];
         DISPATCH();
       }
-      if (ic.epoch == ctx_.proto_epoch_ && ic.slot < obj->capacity_) {
+      if (ic.transition != nullptr && ic.epoch == ctx_.proto_epoch_ && ic.slot < obj->capacity_) {
         obj->slots_[ic.slot] = R[C];
         obj->shape_ = ic.transition;
         DISPATCH();
@@ -795,7 +797,8 @@ L_CallMethod: {
   InlineCache& ic = ICs[C];
   Value fn;
   Object* base = method_base(recv);
-  if (base != nullptr && base->shape_ == ic.shape && (ic.holder == nullptr || ic.epoch == ctx_.proto_epoch_)) {
+  if (base != nullptr && base->shape_ == ic.shape && ic.transition == nullptr &&
+      (ic.holder == nullptr || ic.epoch == ctx_.proto_epoch_)) {
     fn = (ic.holder == nullptr ? base : ic.holder)->slots_[ic.slot];
   } else {
     SLOW(lookup_method(recv, IC_NAMES[C], &ic, fn));

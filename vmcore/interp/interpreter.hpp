@@ -61,6 +61,7 @@ class Interpreter {
   bool iterator_next(Value iterator, Value& out, bool& done);
   bool for_in_keys(Value obj, Value& out);
   bool array_spread(Value target, Value source);
+  bool read_for_copy(Value source, String* key, Value& out);
   bool object_spread(Value target, Value source);
   bool object_rest(Value source, Value excluded, Value& out);
   bool array_rest(Value source, uint32_t from, Value& out);

@@ -183,8 +183,9 @@ bool Interpreter::set_property(Value receiver, String* key, InlineCache* ic, Val
     if (as_array(receiver)->flags_ & kObjectFrozen)
       return ctx_.throw_type_error("Cannot assign to read only property 'length' of a frozen array");
     if (!value.is_number() || value.to_double() < 0 || value.to_double() != std::floor(value.to_double()) ||
-        value.to_double() > 4294967295.0)
-      return ctx_.throw_range_error("Invalid array length");
+        value.to_double() > double(Context::kMaxArrayLength))
+      return ctx_.throw_range_error("Invalid array length (arrays hold at most " +
+                                    std::to_string(Context::kMaxArrayLength) + " elements)");
     ctx_.array_set_length(as_array(receiver), uint32_t(value.to_double()));
     return true;
   }
@@ -299,8 +300,9 @@ bool Interpreter::set_element(Value receiver, Value key, Value value, CallResult
     }
     if (key.is_number()) {
       double d = key.to_double();
-      if (d < 0 || d != std::floor(d) || d >= 4294967295.0)
-        return ctx_.throw_range_error("Invalid array index " + number_to_string(d));
+      if (d < 0 || d != std::floor(d) || d >= double(Context::kMaxArrayLength))
+        return ctx_.throw_range_error("Invalid array index " + number_to_string(d) + " (arrays hold at most " +
+                                      std::to_string(Context::kMaxArrayLength) + " elements)");
       uint32_t i = uint32_t(d);
       if (i < arr->length_) {
         arr->elements_[i] = value;
@@ -550,6 +552,23 @@ bool Interpreter::for_in_keys(Value obj, Value& out) {
   return true;
 }
 
+bool Interpreter::read_for_copy(Value source, String* key, Value& out) {
+  // Spread and rest copy values: a native getter (a live module export) is
+  // called; a Raya getter cannot be called from here and is skipped
+  // (out = <empty>), never copied as the internal accessor object.
+  PropertyInfo info{};
+  ctx_.lookup_property(as_object(source), key, out, nullptr, &info);
+  if (!(info.flags & kPropAccessor)) return true;
+  Value getter = static_cast<Accessor*>(out.as_object())->getter_;
+  out = Value::empty();
+  if (!is_native(getter)) return true;
+  CallArgs call{source, nullptr, 0};
+  call.callee = as_native(getter);
+  if (!as_native(getter)->fn_(ctx_, call)) return false;
+  out = call.result;
+  return true;
+}
+
 bool Interpreter::array_spread(Value target, Value source) {
   if (!is_array(target)) return ctx_.throw_type_error("internal error: spread target is not an array");
   Rooted<Array*> out(ctx_, as_array(target));
@@ -583,9 +602,8 @@ bool Interpreter::object_spread(Value target, Value source) {
   std::vector<String*> keys = ctx_.own_enumerable_keys(as_object(s.get()));
   for (String* k : keys) {
     Value v;
-    PropertyInfo info{};
-    ctx_.lookup_property(as_object(s.get()), k, v, nullptr, &info);
-    if (info.flags & kPropAccessor) continue;
+    if (!read_for_copy(s.get(), k, v)) return false;
+    if (v.is_empty()) continue;
     ctx_.define_own_property(as_object(t.get()), k, v);
   }
   return true;
@@ -607,7 +625,8 @@ bool Interpreter::object_rest(Value source, Value excluded, Value& out) {
       }
       if (skip) continue;
       Value v;
-      ctx_.lookup_property(as_object(s.get()), k, v);
+      if (!read_for_copy(s.get(), k, v)) return false;
+      if (v.is_empty()) continue;
       ctx_.define_own_property(result, k, v);
     }
   }

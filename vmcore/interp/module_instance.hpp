@@ -25,7 +25,7 @@ struct InlineCache {
   Object* holder = nullptr;
   Shape* transition = nullptr;  // SetProp: shape after adding the property
   uint32_t slot = 0;
-  uint32_t epoch = 0;
+  uint64_t epoch = 0;
 };
 
 struct FunctionCaches {

@@ -105,11 +105,12 @@ bool OrderedTable::remove(Value key) {
 }
 
 void OrderedTable::clear() {
-  for (Entry& e : entries_) {
-    e.deleted = true;
-    e.key = e.value = Value::undefined();
-  }
-  buckets_.assign(buckets_.size(), -1);
+  // Release the entries (a live iterator sees index >= size and then
+  // continues with entries added later, as in JavaScript).
+  entries_.clear();
+  entries_.shrink_to_fit();
+  buckets_.clear();
+  buckets_.shrink_to_fit();
   used_buckets_ = 0;
   live_ = 0;
 }

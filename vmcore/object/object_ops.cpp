@@ -12,7 +12,7 @@ namespace raya::vm {
 
 namespace {
 constexpr uint32_t kDictionaryThreshold = 64;   // properties before dictionary mode
-constexpr uint32_t kMaxArrayLength = 1u << 28;  // elements; larger is a RangeError upstream
+constexpr uint32_t kMaxArrayLength = Context::kMaxArrayLength;  // larger is a RangeError upstream
 }  // namespace
 
 Shape* Context::root_shape_for(Object* proto) {
@@ -81,6 +81,15 @@ void Context::convert_to_dictionary(Object* obj) {
   o->shape_ = own_root;
   o->dict_ = std::move(dict);
   o->flags_ |= kObjectDictionary;
+  // The slots now live in the dictionary: release the buffer and make sure
+  // nothing (a stale cache) can read old values through slots_.
+  if (o->out_of_line_charged_ != 0) {
+    heap_.free_buffer(o->slots_, o->out_of_line_charged_);
+    o->out_of_line_charged_ = 0;
+    o->slots_ = o->inline_slots();
+    o->capacity_ = o->inline_capacity_;
+  }
+  for (uint32_t i = 0; i < o->capacity_; ++i) o->slots_[i] = Value::undefined();
 }
 
 bool Context::lookup_property(Object* obj, String* key, Value& out, Object** holder, PropertyInfo* info_out) {

@@ -523,5 +523,15 @@ TEST(Verifier, LoadModulePassesDecoderErrorsThrough) {
   EXPECT_NE(r.error().message.find("checksum"), std::string::npos);
 }
 
+// object_module f0: SetProp at pc 2 owns ic0 (.x); a GetProp reusing it would
+// let the interpreter's fast paths misread each other's cache entries (a
+// prototype-holder entry used for a write, a transition entry for a read).
+TEST(Verifier, RejectsAnInlineCacheSharedByTwoInstructions) {
+  Module m = testing::object_module();
+  auto& code = m.functions[0].code;
+  code[3] = encode(Opcode::GetProp, 2, 1, 0);  // was SetGlobal r1, g0
+  expect_rejected(m, "function 0 (main), pc 3: GetProp: inline cache ic0 is already used by the instruction at pc 2");
+}
+
 }  // namespace
 }  // namespace raya::vm
