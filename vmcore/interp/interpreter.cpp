@@ -765,33 +765,37 @@ L_GetSuper: {
   R[A] = out;
   DISPATCH();
 }
-L_SuperCall: {
-  SAVE_PC();
-  CHARGE();
-  CallResult r = super_call(frame->base + A, B);
-  AFTER_CALL(r);
-  DISPATCH();
-}
-L_SuperCallSpread: {
-  SAVE_PC();
-  CHARGE();
-  uint32_t argc = 0;
-  if (!spread_arguments(frame->base + A, argc)) goto pending;
-  CallResult r = super_call(frame->base + A, argc);
-  AFTER_CALL(r);
-  DISPATCH();
-}
+// The generic call paths: `how(window, argc)` pushes a frame or calls a
+// native. The spread forms first unpack the argument array into the window.
+#define GENERIC_CALL(how, argc_value)                     \
+  do {                                                    \
+    SAVE_PC();                                            \
+    CHARGE();                                             \
+    CallResult r = how(frame->base + A, (argc_value));   \
+    AFTER_CALL(r);                                        \
+    DISPATCH();                                           \
+  } while (0)
+#define SPREAD_CALL(how)                                                     \
+  do {                                                                       \
+    SAVE_PC();                                                               \
+    CHARGE();                                                                \
+    uint32_t argc = 0;                                                       \
+    if (!spread_arguments(frame->base + A, argc)) goto pending;              \
+    CallResult r = how(frame->base + A, argc);                               \
+    AFTER_CALL(r);                                                           \
+    DISPATCH();                                                              \
+  } while (0)
+#define CALL_WITH_THIS(window, argc) call_value((window), (argc), 0)
+L_SuperCall:
+  GENERIC_CALL(super_call, B);
+L_SuperCallSpread:
+  SPREAD_CALL(super_call);
 L_CallFn:
   R[A + 1] = Value::undefined();
   // fall through: a plain call with this = undefined
-L_Call: {
+L_Call:
   ENTER_CLOSURE_FAST(R[A], A, B);
-  SAVE_PC();
-  CHARGE();
-  CallResult r = call_value(frame->base + A, B, 0);
-  AFTER_CALL(r);
-  DISPATCH();
-}
+  GENERIC_CALL(CALL_WITH_THIS, B);
 L_CallMethod: {
   Value recv = R[A + 1];
   InlineCache& ic = ICs[C];
@@ -805,37 +809,14 @@ L_CallMethod: {
   }
   R[A] = fn;
   ENTER_CLOSURE_FAST(fn, A, B);
-  SAVE_PC();
-  CHARGE();
-  CallResult r = call_value(frame->base + A, B, 0);
-  AFTER_CALL(r);
-  DISPATCH();
+  GENERIC_CALL(CALL_WITH_THIS, B);
 }
-L_CallSpread: {
-  SAVE_PC();
-  CHARGE();
-  uint32_t argc = 0;
-  if (!spread_arguments(frame->base + A, argc)) goto pending;
-  CallResult r = call_value(frame->base + A, argc, 0);
-  AFTER_CALL(r);
-  DISPATCH();
-}
-L_New: {
-  SAVE_PC();
-  CHARGE();
-  CallResult r = construct(frame->base + A, B);
-  AFTER_CALL(r);
-  DISPATCH();
-}
-L_NewSpread: {
-  SAVE_PC();
-  CHARGE();
-  uint32_t argc = 0;
-  if (!spread_arguments(frame->base + A, argc)) goto pending;
-  CallResult r = construct(frame->base + A, argc);
-  AFTER_CALL(r);
-  DISPATCH();
-}
+L_CallSpread:
+  SPREAD_CALL(CALL_WITH_THIS);
+L_New:
+  GENERIC_CALL(construct, B);
+L_NewSpread:
+  SPREAD_CALL(construct);
 L_ReturnUndef:
   exc = Value::undefined();
   goto do_return;
@@ -942,6 +923,9 @@ out_of_fuel:
 #undef AFTER_CALL
 #undef TAKE_NATIVE_STEPS
 #undef ENTER_CLOSURE_FAST
+#undef GENERIC_CALL
+#undef SPREAD_CALL
+#undef CALL_WITH_THIS
 }
 
 }  // namespace raya::vm
