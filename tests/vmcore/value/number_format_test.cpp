@@ -894,7 +894,7 @@ TEST(NumberParse, MatchesNodeOnGeneratedStrings) {
   }
 }
 
-TEST(NumberDecimalToDouble, SaturatesOutsideTheDoubleRange) {
+TEST(NumberDecimalParse, SaturatesOutsideTheDoubleRange) {
   EXPECT_TRUE(same_double(kInf, decimal_to_double("1e309")));
   EXPECT_TRUE(same_double(-kInf, decimal_to_double("-0.0001e400")));
   EXPECT_TRUE(same_double(0, decimal_to_double("1e-400")));
