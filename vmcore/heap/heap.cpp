@@ -55,6 +55,8 @@ const char* object_kind_name(ObjectKind kind) {
     case ObjectKind::Set: return "Set";
     case ObjectKind::Iterator: return "Iterator";
     case ObjectKind::ModuleInstance: return "ModuleInstance";
+    case ObjectKind::Task: return "Task";
+    case ObjectKind::Bytes: return "Bytes";
   }
   return "?";
 }

@@ -21,6 +21,8 @@ enum class ObjectKind : uint8_t {
   Set,
   Iterator,
   ModuleInstance,  // per-context constants, globals and caches of a Module
+  Task,            // a green thread: frames, registers, result (also its handle)
+  Bytes,           // an immutable byte buffer (marshalled bytes, bytecode)
 };
 
 const char* object_kind_name(ObjectKind kind);

@@ -110,6 +110,9 @@ void trace_object(HeapObject* obj, Marker& m) {
       }
       return;
     }
+    case ObjectKind::Task:
+    case ObjectKind::Bytes:
+      return;
   }
 }
 

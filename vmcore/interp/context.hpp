@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,6 +26,7 @@
 #include "vmcore/heap/heap.hpp"
 #include "vmcore/interp/module_instance.hpp"
 #include "vmcore/object/array.hpp"
+#include "vmcore/object/bytes.hpp"
 #include "vmcore/object/collections.hpp"
 #include "vmcore/object/function.hpp"
 #include "vmcore/object/object.hpp"
@@ -166,6 +168,8 @@ class Context final : public RootProvider {
   NativeFunction* new_native(std::string_view name, NativeFn fn, uint16_t arity);
   Class* new_class(String* name, Class* parent, Value constructor);
   MapObject* new_map(bool is_set);
+  /// A Bytes object holding a copy of `data` (charged to the heap).
+  Bytes* new_bytes(std::span<const uint8_t> data);
   void map_changed(MapObject* map);  // re-charge its table after growth
 
   /// Own or inherited property; false (undefined in `out`) if absent. Does not

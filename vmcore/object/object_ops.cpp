@@ -292,6 +292,14 @@ Class* Context::new_class(String* name, Class* parent, Value constructor) {
 
 MapObject* Context::new_map(bool is_set) { return heap_.make<MapObject>(is_set); }
 
+Bytes* Context::new_bytes(std::span<const uint8_t> data) {
+  if (data.size() > UINT32_MAX)
+    throw VmFatal{ErrorCode::HeapLimitExceeded, "byte buffer larger than 4 GiB", options_.max_heap_bytes, data.size()};
+  Bytes* b = heap_.make_with_extra<Bytes>(data.size(), uint32_t(data.size()));
+  if (!data.empty()) std::memcpy(b->data(), data.data(), data.size());
+  return b;
+}
+
 void Context::map_changed(MapObject* map) {
   size_t now = map->table_.footprint();
   if (now != map->charged_) {
