@@ -33,7 +33,7 @@ std::string run_trivial_script() {
   if (!verified.ok()) return "verify error: " + verified.error().to_string();
   auto module = std::make_shared<const Module>(std::move(compiled).value());
   Context ctx;
-  Status loaded = ctx.load(module);
+  auto loaded = ctx.load(module);
   if (!loaded.ok()) return "load error: " + loaded.error().to_string();
   if (ctx.run_to_completion().kind != RunOutcome::Kind::Done) return "context died: " + ctx.fatal().to_string();
   const Task* task = ctx.main_task();

@@ -54,7 +54,7 @@ std::shared_ptr<const Module> compile_program(std::string_view source, std::stri
 /// `error` set) if that failed.
 std::unique_ptr<Context> load_program(const std::shared_ptr<const Module>& module, std::string& error) {
   auto ctx = std::make_unique<Context>();
-  Status loaded = ctx->load(module);
+  auto loaded = ctx->load(module);
   if (!loaded.ok()) {
     error = "load error: " + loaded.error().to_string();
     return nullptr;

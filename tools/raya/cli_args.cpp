@@ -110,7 +110,7 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
       while (start <= v->size()) {
         size_t comma = v->find(',', start);
         std::string cap = v->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!cap.empty()) caps.push_back(cap);
+        if (!cap.empty() && cap != "none") caps.push_back(cap);  // `--grant none`: nothing
         if (comma == std::string::npos) break;
         start = comma + 1;
       }

@@ -64,6 +64,7 @@ void install_builtins(Context& ctx) {
   install_math(ctx);
   install_json(ctx);
   install_console(ctx);
+  install_tasks(ctx);
 }
 
 namespace builtins {

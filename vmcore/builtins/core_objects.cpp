@@ -37,8 +37,9 @@ void Context::create_builtins() {
   boolean_prototype_ = new_object(object_prototype_, 4);
   map_prototype_ = new_object(object_prototype_, 4);
   set_prototype_ = new_object(object_prototype_, 4);
+  task_prototype_ = new_object(object_prototype_, 4);
   for (Object* p : {object_prototype_, function_prototype_, array_prototype_, string_prototype_,
-                    number_prototype_, boolean_prototype_, map_prototype_, set_prototype_})
+                    number_prototype_, boolean_prototype_, map_prototype_, set_prototype_, task_prototype_})
     p->flags_ |= kObjectIsPrototype;
 
   for (size_t i = 0; i < size_t(ErrorType::Count_); ++i) {

@@ -297,6 +297,7 @@ class Inspector {
         break;
       }
       case ObjectKind::Iterator: return "[Iterator]";
+      case ObjectKind::Task: return task_description(static_cast<const Task*>(o));
       default: return "[object]";
     }
 

@@ -30,6 +30,7 @@ void install_array(Context& ctx);
 void install_collections(Context& ctx);
 void install_json(Context& ctx);
 void install_console(Context& ctx);
+void install_tasks(Context& ctx);  // task handle methods, the raya:task module
 
 namespace builtins {
 

@@ -41,11 +41,16 @@ struct Binding {
 
 /// A top-level name of one file: a global slot, or an import alias.
 struct FileBinding {
-  enum class Kind : uint8_t { Global, Namespace } kind = Kind::Global;
+  enum class Kind : uint8_t { Global, Namespace, Builtin } kind = Kind::Global;
   uint32_t index = 0;  // global slot, or file index for namespaces
   bool is_const = false;
   uint32_t object_slot = 0;  // namespaces: hidden global holding the namespace object
+  std::string builtin;       // Builtin: the VM builtin's name ("raya:task.sleep", "host:log")
 };
+
+/// `raya:` modules and `host:` capabilities are provided by the VM, not by
+/// files: the bundler does not load them and their names bind to builtins.
+bool is_vm_module(const std::string& specifier);
 
 struct FileUnit {
   std::string path;
@@ -129,6 +134,8 @@ class CodeGen {
   void declare_file(FileUnit& file);
   /// Pass 1b: exports (needs every file's declarations for re-exports).
   void resolve_exports(FileUnit& file, std::vector<std::unique_ptr<FileUnit>>& files);
+  void bind_vm_module_import(FileUnit& file, const ImportStmt& imp);
+  uint16_t builtin_import_index(const std::string& name);
   /// Pass 2: emit the file's top-level code as a function; returns its index.
   uint32_t compile_file(FileUnit& file, std::vector<std::unique_ptr<FileUnit>>& files);
   /// The bundle's entry: runs each file's top level in order.

@@ -173,9 +173,18 @@ void CodeGen::expr_to(const Expr& e, uint16_t dest) {
       }
       break;
     }
-    case ExprKind::Await:
-      error(e.pos, "'await' needs tasks, which this version of Raya does not support yet");
+    case ExprKind::Await: {
+      // Allowed in async functions and in a file's top-level code (which
+      // runs as a task too); not in nested plain functions or arrows.
+      bool allowed = fs_->is_file_top || (fs_->node != nullptr && fs_->node->is_async);
+      if (!allowed) {
+        error(e.pos, "'await' expressions are only allowed within async functions and at the top levels of modules");
+        break;
+      }
+      uint16_t operand = expr_any(*e.as<AwaitExpr>().operand);
+      emit(Opcode::Await, dest, operand);
       break;
+    }
     case ExprKind::Sequence: {
       const auto& seq = e.as<SequenceExpr>();
       for (size_t i = 0; i + 1 < seq.exprs.size(); ++i) expr_discard(*seq.exprs[i]);

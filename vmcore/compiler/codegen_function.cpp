@@ -17,7 +17,12 @@ uint32_t CodeGen::compile_function(const FunctionNode& fn, const ClassNode* ctor
   state.proto.file = file_->file_index;
   state.proto.line = fn.pos.line;
   state.proto.column = fn.pos.column;
-  if (fn.is_async) error(fn.pos, "async functions need tasks, which this version of Raya does not support yet");
+  if (fn.is_async) {
+    if (ctor_of != nullptr || fn.kind == FunctionKind::Getter || fn.kind == FunctionKind::Setter)
+      error(fn.pos, "'async' modifier cannot be used here");
+    else
+      state.proto.flags |= kFunctionIsAsync;
+  }
   if (state.is_arrow) state.proto.flags |= kFunctionIsArrow;
   if (fn.kind == FunctionKind::Method || fn.kind == FunctionKind::Getter || fn.kind == FunctionKind::Setter)
     state.proto.flags |= kFunctionIsMethod;

@@ -1,5 +1,7 @@
 // Files as units of a bundle: top-level names become globals, exports map
 // names to global slots, imports alias another file's slots (live bindings).
+#include <algorithm>
+
 #include "vmcore/compiler/codegen.hpp"
 
 namespace raya::vm::compiler {
@@ -13,7 +15,61 @@ const Stmt* unwrap(const Stmt* s) {
   return s;
 }
 
+/// The names each `raya:` module exports (the VM registers "raya:<m>.<name>").
+const std::vector<std::string>* vm_module_exports(const std::string& specifier) {
+  static const std::vector<std::string> kTask = {"sleep", "yieldNow"};
+  if (specifier == "raya:task") return &kTask;
+  return nullptr;
+}
+
 }  // namespace
+
+bool is_vm_module(const std::string& specifier) {
+  return specifier.rfind("host:", 0) == 0 || specifier.rfind("raya:", 0) == 0;
+}
+
+uint16_t CodeGen::builtin_import_index(const std::string& name) {
+  auto it = builtin_imports_.find(name);
+  if (it != builtin_imports_.end()) return it->second;
+  auto idx = uint16_t(module_.builtin_imports.size());
+  module_.builtin_imports.push_back(name);
+  builtin_imports_[name] = idx;
+  return idx;
+}
+
+void CodeGen::bind_vm_module_import(FileUnit& file, const ImportStmt& imp) {
+  bool is_host = imp.source.rfind("host:", 0) == 0;
+  const std::vector<std::string>* exports = is_host ? nullptr : vm_module_exports(imp.source);
+  if (!is_host && exports == nullptr) return;  // reported by the bundler
+  auto bind = [&](const std::string& local, std::string builtin, SourcePos pos) {
+    if (file.top.count(local)) {
+      error(pos, "Import declaration conflicts with local declaration of '" + local + "'");
+      return;
+    }
+    FileBinding b;
+    b.kind = FileBinding::Kind::Builtin;
+    b.is_const = true;
+    b.builtin = std::move(builtin);
+    file.top[local] = b;
+  };
+  if (is_host) {
+    if (!imp.default_local.empty() || !imp.namespace_local.empty()) {
+      error(imp.pos, "host capabilities are imported by name: import { name } from \"host:\"");
+      return;
+    }
+    for (const ImportSpecifier& spec : imp.named) bind(spec.local, "host:" + spec.imported, spec.pos);
+    return;
+  }
+  if (!imp.default_local.empty()) error(imp.pos, "Module '" + imp.source + "' has no default export");
+  for (const ImportSpecifier& spec : imp.named) {
+    if (std::find(exports->begin(), exports->end(), spec.imported) == exports->end()) {
+      error(spec.pos, "Module '" + imp.source + "' has no exported member '" + spec.imported + "'");
+      continue;
+    }
+    bind(spec.local, imp.source + "." + spec.imported, spec.pos);
+  }
+  if (!imp.namespace_local.empty()) bind(imp.namespace_local, imp.source, imp.pos);
+}
 
 void CodeGen::declare_file(FileUnit& file) {
   file_ = &file;
@@ -67,6 +123,10 @@ void CodeGen::resolve_exports(FileUnit& file, std::vector<std::unique_ptr<FileUn
   for (const StmtPtr& sp : file.program->body) {
     if (sp->kind == StmtKind::Import) {
       const auto& imp = sp->as<ImportStmt>();
+      if (is_vm_module(imp.source)) {
+        bind_vm_module_import(file, imp);
+        continue;
+      }
       if (dep >= file.dependencies.size()) continue;
       FileUnit& from = *files[file.dependencies[dep++]];
       auto bind = [&](const std::string& imported, const std::string& local, SourcePos pos) {
@@ -91,6 +151,7 @@ void CodeGen::resolve_exports(FileUnit& file, std::vector<std::unique_ptr<FileUn
     } else if (sp->kind == StmtKind::ExportNamed) {
       const auto& ex = sp->as<ExportNamedStmt>();
       if (!ex.source.empty()) {
+        if (is_vm_module(ex.source)) continue;  // refused by the bundler
         if (dep >= file.dependencies.size()) continue;
         FileUnit& from = *files[file.dependencies[dep++]];
         if (ex.is_star) {

@@ -162,6 +162,12 @@ Binding CodeGen::resolve(const std::string& name, SourcePos pos) {
   Binding b = resolve_in(fs_, name);
   if (b.kind != Binding::Kind::Missing) return b;
   auto it = file_->top.find(name);
+  if (it != file_->top.end() && it->second.kind == FileBinding::Kind::Builtin) {
+    b.kind = Binding::Kind::Builtin;
+    b.index = builtin_import_index(it->second.builtin);
+    b.is_const = true;
+    return b;
+  }
   if (it != file_->top.end()) {
     b.kind = it->second.kind == FileBinding::Kind::Namespace ? Binding::Kind::Namespace : Binding::Kind::Global;
     b.index = it->second.kind == FileBinding::Kind::Namespace ? it->second.object_slot : it->second.index;
@@ -174,17 +180,8 @@ Binding CodeGen::resolve(const std::string& name, SourcePos pos) {
     return b;
   }
   if (std::find(builtin_names_.begin(), builtin_names_.end(), name) != builtin_names_.end()) {
-    auto bi = builtin_imports_.find(name);
-    uint16_t idx;
-    if (bi != builtin_imports_.end()) {
-      idx = bi->second;
-    } else {
-      idx = uint16_t(module_.builtin_imports.size());
-      module_.builtin_imports.push_back(name);
-      builtin_imports_[name] = idx;
-    }
     b.kind = Binding::Kind::Builtin;
-    b.index = idx;
+    b.index = builtin_import_index(name);
     b.is_const = true;
     return b;
   }

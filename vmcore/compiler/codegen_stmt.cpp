@@ -316,6 +316,11 @@ void CodeGen::for_stmt(const ForStmt& s, std::vector<std::string> labels) {
 }
 
 void CodeGen::for_each_stmt(const ForEachStmt& s, std::vector<std::string> labels) {
+  if (s.is_await) {
+    error(s.pos, "'for await' is not supported: Raya has no async iterators; await the tasks first "
+                 "(for (const x of await tasks))");
+    return;
+  }
   uint16_t outer_level = fs_->next_reg;
   uint16_t iter = alloc_reg(s.pos);
   {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 
 #include "vmcore/builtins/builtin_names.hpp"
@@ -80,19 +81,25 @@ class Bundler {
     if (state_.size() <= f) state_.resize(f + 1, 0);
     if (state_[f] != 0) return;
     state_[f] = 1;
-    std::vector<std::pair<std::string, SourcePos>> specs;
+    std::vector<std::tuple<std::string, SourcePos, bool>> specs;  // specifier, where, re-export?
     if (files_[f]->program && !files_[f]->sink->has_errors()) {
       for (const StmtPtr& s : files_[f]->program->body) {
-        if (s->kind == StmtKind::Import) specs.emplace_back(s->as<ImportStmt>().source, s->pos);
+        if (s->kind == StmtKind::Import) specs.emplace_back(s->as<ImportStmt>().source, s->pos, false);
         if (s->kind == StmtKind::ExportNamed && !s->as<ExportNamedStmt>().source.empty())
-          specs.emplace_back(s->as<ExportNamedStmt>().source, s->pos);
+          specs.emplace_back(s->as<ExportNamedStmt>().source, s->pos, true);
       }
     }
-    for (const auto& [spec, pos] : specs) {
-      if (spec.rfind("host:", 0) == 0 || spec.rfind("raya:", 0) == 0) {
-        files_[f]->sink->error(pos, "import from '" + spec +
-                                        "' needs the actor runtime (capabilities, tasks, inner VMs), "
-                                        "which this version of Raya does not provide yet");
+    for (const auto& [spec, pos, is_reexport] : specs) {
+      if (is_vm_module(spec)) {
+        // Provided by the VM: nothing to load (codegen binds the names).
+        if (is_reexport)
+          files_[f]->sink->error(pos, "Cannot re-export from '" + spec + "': import the names, then export them");
+        else if (spec.rfind("host:", 0) == 0 && spec != "host:")
+          files_[f]->sink->error(pos, "Cannot find module '" + spec + "': host capabilities are imported from \"host:\"");
+        else if (spec == "raya:vm")
+          files_[f]->sink->error(pos, "Module 'raya:vm' (inner VMs) is not available in this version of Raya");
+        else if (spec.rfind("raya:", 0) == 0 && spec != "raya:task")
+          files_[f]->sink->error(pos, "Cannot find module '" + spec + "': the VM provides 'raya:task'");
         continue;
       }
       if (spec.rfind("./", 0) != 0 && spec.rfind("../", 0) != 0) {

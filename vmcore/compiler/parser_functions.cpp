@@ -263,7 +263,14 @@ void Parser::parse_class_member(ClassNode& klass) {
   } else if (at_word("async") && (is_property_name_start(next) || next.kind == TokenKind::Star) &&
              !next.newline_before) {
     is_async = true;
+    SourcePos async_pos = pos();
     advance();
+    if ((at_word("get") || at_word("set")) && is_property_name_start(peek(1)) && !peek(1).newline_before) {
+      report(async_pos, "'async' modifier cannot be used here");
+      member.kind = at_word("get") ? ClassMemberKind::Getter : ClassMemberKind::Setter;
+      is_async = false;
+      advance();
+    }
   }
   if (at(TokenKind::Star)) {
     error(pos(), "generator methods are not supported");
@@ -280,7 +287,7 @@ void Parser::parse_class_member(ClassNode& klass) {
     if (member.kind == ClassMemberKind::Method && !is_static && key_is(member.key, "constructor")) {
       member.kind = ClassMemberKind::Constructor;
       fk = FunctionKind::Constructor;
-      if (is_async) report(start, "a constructor cannot be async");
+      if (is_async) report(start, "'async' modifier cannot appear on a constructor declaration");
     }
     bool has_body = false;
     member.function = parse_method(fk, is_async, member.key, start, true, has_body);

@@ -2,6 +2,7 @@
 // know each layout's references. Keep it in step with vmcore/object/*.hpp.
 #include "vmcore/heap/heap.hpp"
 #include "vmcore/interp/module_instance.hpp"
+#include "vmcore/interp/task.hpp"
 #include "vmcore/object/array.hpp"
 #include "vmcore/object/collections.hpp"
 #include "vmcore/object/function.hpp"
@@ -110,7 +111,21 @@ void trace_object(HeapObject* obj, Marker& m) {
       }
       return;
     }
-    case ObjectKind::Task:
+    case ObjectKind::Task: {
+      auto* t = static_cast<Task*>(obj);
+      for (const Frame& f : t->frames) m.mark(f.closure);
+      // The whole register stack, not just the live frames: a frame's
+      // registers are not cleared on entry, so slots above the top frame hold
+      // values that a later frame may expose to the collector before writing
+      // them. Keeping their objects alive is what keeps that safe.
+      m.mark_range(t->stack.data(), t->stack.data() + t->stack.size());
+      m.mark(t->result);
+      m.mark(t->exception);
+      m.mark(t->awaiting);
+      m.mark(t->resume_exception);
+      for (const Task::Waiter& w : t->waiters) m.mark(w.task);
+      return;
+    }
     case ObjectKind::Bytes:
       return;
   }
@@ -161,6 +176,12 @@ void finalize_object(HeapObject* obj, Heap& heap) {
     case ObjectKind::ModuleInstance:
       static_cast<ModuleInstance*>(obj)->~ModuleInstance();
       return;
+    case ObjectKind::Task: {
+      auto* t = static_cast<Task*>(obj);
+      heap.charge_external(-int64_t(t->stack_charged));
+      t->~Task();
+      return;
+    }
     default:
       return;  // trivially destructible kinds
   }

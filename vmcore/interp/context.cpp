@@ -35,14 +35,14 @@ Context::Context(ContextOptions options)
 void Context::load_prelude() {
   std::shared_ptr<const Module> prelude = prelude_module();
   if (!prelude) return;
-  Status loaded = load(prelude);
+  Result<Task*> loaded = load(prelude);
   RunOutcome outcome = loaded ? run_to_completion() : RunOutcome{RunOutcome::Kind::Fatal, 0};
-  if (outcome.kind != RunOutcome::Kind::Done || tasks_.back()->state != TaskState::Done) {
+  if (outcome.kind != RunOutcome::Kind::Done || (*loaded)->state != TaskState::Done) {
     set_fatal(ErrorCode::RuntimeError, "the built-in prelude failed to initialise");
     return;
   }
-  for (auto& task : tasks_) heap_.charge_external(-int64_t(task->stack_charged));
-  tasks_.clear();
+  held_.clear();
+  (*loaded)->held = false;
   next_task_id_ = 1;  // the prelude's task is not the program's
   cpu_time_us_ = 0;
   // Install `<Target>_<method>` exports as non-enumerable methods.
@@ -70,22 +70,18 @@ void Context::load_prelude() {
 }
 
 Context::~Context() {
-  tasks_.clear();
   heap_.free_all();
 }
 
 void Context::trace_roots(Marker& m) {
-  for (auto& task : tasks_) {
-    for (const Frame& f : task->frames) m.mark(f.closure);
-    // The whole register stack, not just the live frames: a frame's
-    // registers are not cleared on entry, so slots above the top frame hold
-    // values that a later frame may expose to the collector before writing
-    // them. Keeping their objects alive (rather than freeing them while they
-    // are still referenced) is what keeps that safe.
-    m.mark_range(task->stack.data(), task->stack.data() + task->stack.size());
-    m.mark(task->result);
-    m.mark(task->exception);
-  }
+  // Tasks that can still run (ready or blocked: the ready queue and the
+  // host-request table are subsets), tasks the embedding holds, and failures
+  // waiting to be reported. Finished tasks live while something refers to them.
+  for (Task* t : live_tasks_) m.mark(t);
+  for (Task* t : held_) m.mark(t);
+  for (Task* t : unobserved_failures_) m.mark(t);
+  m.mark(current_task_);
+  m.mark(task_prototype_);
   for (ModuleInstance* mi : modules_) m.mark(mi);
   m.mark(pending_exception_);
   m.mark(empty_string_);
@@ -184,119 +180,6 @@ String* Context::char_string(char16_t unit) {
   return new_string(std::u16string_view(&unit, 1));
 }
 
-// --- tasks -------------------------------------------------------------------
-
-Task* Context::new_task() {
-  // Finished tasks have been read by the embedding by the time it starts
-  // another one; keeping them would grow the heap with every call.
-  for (auto it = tasks_.begin(); it != tasks_.end();) {
-    if ((*it)->state != TaskState::Ready && *it != nullptr) {
-      heap_.charge_external(-int64_t((*it)->stack_charged));
-      it = tasks_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  auto task = std::make_unique<Task>();
-  task->id = next_task_id_++;
-  tasks_.push_back(std::move(task));
-  return tasks_.back().get();
-}
-
-void Context::grow_stack(Task& task, size_t needed) {
-  if (needed <= task.stack.size()) return;
-  size_t want = std::max<size_t>(needed, task.stack.size() * 2);
-  want = std::max<size_t>(want, 256);
-  size_t new_bytes = want * sizeof(Value);
-  heap_.charge_external(int64_t(new_bytes) - int64_t(task.stack_charged));
-  task.stack_charged = new_bytes;
-  task.stack.resize(want, Value::undefined());
-}
-
-Status Context::load(std::shared_ptr<const Module> module) {
-  if (dead_) return fatal_;
-  try {
-    Rooted<ModuleInstance*> mi(*this, heap_.make<ModuleInstance>(module));
-    mi->builtins_.reserve(module->builtin_imports.size());
-    for (const std::string& name : module->builtin_imports) {
-      Value v;
-      if (!lookup_builtin(name, v)) {
-        Error e = messages::make_error(ErrorCode::VerifyError, "module imports unknown builtin '" + name + "'");
-        return e;
-      }
-      mi->builtins_.push_back(v);
-    }
-    mi->constants_.assign(module->constants.size(), Value::undefined());
-    mi->globals_.assign(module->globals.size(), Value::empty());
-    for (size_t i = 0; i < module->constants.size(); ++i) {
-      const Constant& k = module->constants[i];
-      mi->constants_[i] = k.kind == Constant::Kind::Number ? Value::number(k.number)
-                                                           : Value::object(intern(k.string));
-    }
-    mi->function_caches_.resize(module->functions.size());
-    for (size_t f = 0; f < module->functions.size(); ++f) {
-      const FunctionProto& proto = module->functions[f];
-      FunctionCaches& fc = mi->function_caches_[f];
-      fc.caches.assign(proto.ic_names.size(), InlineCache{});
-      for (uint32_t k : proto.ic_names) fc.names.push_back(as_string(mi->constants_[k]));
-    }
-    modules_.push_back(mi);
-    const FunctionProto& entry = module->functions[module->entry_function];
-    Rooted<Closure*> closure(*this, heap_.make_with_extra<Closure>(0, &entry, mi.get(), &mi->function_caches_[module->entry_function], 0));
-    Task* task = new_task();
-    grow_stack(*task, entry.register_count + 1);
-    task->stack[0] = Value::object(closure.get());
-    task->stack[1] = Value::undefined();
-    task->frames.push_back(Frame{closure.get(), 0, 1, 0, kFrameBoundary});
-    return Ok{};
-  } catch (const VmFatal& f) {
-    set_fatal(f.code, f.message, f.limit, f.used);
-    return fatal_;
-  }
-}
-
-bool Context::has_export(std::string_view name) const {
-  if (modules_.empty()) return false;
-  for (const Export& e : modules_.back()->module_->exports)
-    if (e.name == name) return true;
-  return false;
-}
-
-bool Context::start_export_call(std::string_view name, const std::vector<Value>& args) {
-  if (modules_.empty() || dead_) return false;
-  ModuleInstance* mi = modules_.back();
-  for (const Export& e : mi->module_->exports) {
-    if (e.name != name) continue;
-    Value fn = mi->globals_[e.global];
-    if (!is_callable(fn)) return false;
-    Task* task = new_task();
-    try {
-      {
-        // The caller's argument Values are not rooted until they are on the stack.
-        Heap::NoGcScope no_gc(heap_);
-        grow_stack(*task, args.size() + 3);
-      }
-      task->stack[0] = fn;
-      task->stack[1] = Value::undefined();
-      for (size_t i = 0; i < args.size(); ++i) task->stack[2 + i] = args[i];
-      current_task_ = task;
-      if (!push_call_frame(*task, fn, 0, uint32_t(args.size()), kFrameBoundary)) {
-        task->state = TaskState::Failed;
-        task->exception = take_pending_exception();
-      } else if (task->frames.empty()) {
-        // A native function completed synchronously.
-        task->state = TaskState::Done;
-        task->result = task->stack[0];
-      }
-    } catch (const VmFatal& f) {
-      set_fatal(f.code, f.message, f.limit, f.used);
-    }
-    current_task_ = nullptr;
-    return true;
-  }
-  return false;
-}
-
 namespace {
 
 /// CPU time of the calling thread: what this context's slice consumed,
@@ -323,59 +206,6 @@ RunOutcome Context::run(uint64_t budget) {
   return outcome;
 }
 
-RunOutcome Context::run_slice(uint64_t budget) {
-  RunOutcome outcome;
-  if (dead_) {
-    outcome.kind = RunOutcome::Kind::Fatal;
-    return outcome;
-  }
-  for (auto& task : tasks_) {
-    if (task->state != TaskState::Ready) continue;
-    // A task that finished on straight-line code may overspend its slice a
-    // little; the next task must not get the wrapped-around remainder.
-    if (outcome.steps >= budget) {
-      outcome.kind = RunOutcome::Kind::Yielded;
-      return outcome;
-    }
-    uint64_t left = budget - outcome.steps;
-    if (options_.max_steps != ~uint64_t(0)) {
-      uint64_t remaining = options_.max_steps > steps_executed_ ? options_.max_steps - steps_executed_ : 0;
-      if (remaining == 0) {
-        set_fatal(ErrorCode::StepBudgetExceeded,
-                  "step budget of " + std::to_string(options_.max_steps) + " steps exhausted",
-                  options_.max_steps, steps_executed_);
-        outcome.kind = RunOutcome::Kind::Fatal;
-        return outcome;
-      }
-      left = std::min(left, remaining);
-    }
-    RunOutcome r = run_task(*task, left);
-    outcome.steps += r.steps;
-    if (r.kind == RunOutcome::Kind::Fatal) {
-      outcome.kind = RunOutcome::Kind::Fatal;
-      return outcome;
-    }
-    if (r.kind == RunOutcome::Kind::Yielded) {
-      outcome.kind = RunOutcome::Kind::Yielded;
-      return outcome;
-    }
-  }
-  outcome.kind = RunOutcome::Kind::Done;
-  return outcome;
-}
-
-RunOutcome Context::run_to_completion() {
-  RunOutcome total;
-  for (;;) {
-    RunOutcome r = run(1u << 24);
-    total.steps += r.steps;
-    if (r.kind != RunOutcome::Kind::Yielded) {
-      total.kind = r.kind;
-      return total;
-    }
-  }
-}
-
 void Context::charge_steps(uint64_t steps) {
   native_steps_ += steps;
   if (options_.max_steps == ~uint64_t(0)) return;
@@ -393,8 +223,7 @@ messages::VmStats Context::stats() const {
   const HeapStats& h = heap_.stats();
   s.heap_bytes_used = h.bytes_used;
   s.peak_heap_bytes = h.peak_bytes;
-  for (const auto& task : tasks_)
-    if (task->state == TaskState::Ready) ++s.tasks;
+  s.tasks = live_tasks_.size();
   s.tasks_created = next_task_id_ - 1;
   s.steps_executed = steps_executed_;
   s.cpu_time_us = cpu_time_us_;
@@ -405,6 +234,8 @@ messages::VmStats Context::stats() const {
   s.limits.max_step_budget = options_.max_steps;
   s.limits.max_cpu_time_ms = options_.max_cpu_time_ms;
   s.limits.max_call_depth = options_.max_call_depth;
+  s.limits.max_tasks = options_.max_tasks;
+  s.limits.terminate_on_task_limit = options_.terminate_on_task_limit;
   s.limits.random_seed = options_.random_seed;
   return s;
 }

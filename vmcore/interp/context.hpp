@@ -13,7 +13,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,7 +26,9 @@
 #include "messages/vm_options.hpp"
 #include "vmcore/bytecode/module.hpp"
 #include "vmcore/heap/heap.hpp"
+#include "vmcore/interp/host_request.hpp"
 #include "vmcore/interp/module_instance.hpp"
+#include "vmcore/interp/task.hpp"
 #include "vmcore/object/array.hpp"
 #include "vmcore/object/bytes.hpp"
 #include "vmcore/object/collections.hpp"
@@ -40,6 +44,8 @@ struct ContextOptions {
   uint64_t max_steps = ~uint64_t(0);  // cumulative instruction budget
   uint64_t max_cpu_time_ms = ~uint64_t(0);  // CPU time of this context's run() slices
   uint32_t max_call_depth = 10000;
+  uint32_t max_tasks = 1000;  // live (unfinished) tasks at once
+  bool terminate_on_task_limit = false;  // end the context instead of a catchable error
   uint64_t random_seed = 0x5eed;
   uint64_t context_id = 1;
 
@@ -50,42 +56,21 @@ struct ContextOptions {
     c.max_steps = o.max_step_budget;
     c.max_cpu_time_ms = o.max_cpu_time_ms;
     c.max_call_depth = o.max_call_depth;
+    c.max_tasks = o.max_tasks;
+    c.terminate_on_task_limit = o.terminate_on_task_limit;
     c.random_seed = o.random_seed;
     return c;
   }
 };
 
-/// A frame of a task: registers at stack[base .. base + register_count).
-struct Frame {
-  Closure* closure;
-  uint32_t pc;           // next instruction to execute (saved on calls)
-  uint32_t base;         // index of r0 (this) in the task's stack
-  uint32_t result_slot;  // where the return value goes in the stack
-  uint8_t flags;
-};
-enum FrameFlags : uint8_t {
-  kFrameConstruct = 1 << 0,      // `new`: a non-object return gives `this`
-  kFrameDiscardResult = 1 << 1,  // setter calls: the result is dropped
-  kFrameBoundary = 1 << 2,       // returning from this frame ends the task
-};
-
-enum class TaskState : uint8_t { Ready, Done, Failed };
-
-struct Task {
-  uint64_t id = 0;
-  TaskState state = TaskState::Ready;
-  std::vector<Value> stack;  // registers of every frame (charged to the heap)
-  size_t stack_charged = 0;
-  std::vector<Frame> frames;
-  Value result = Value::undefined();
-  Value exception = Value::undefined();
-};
-
 /// What one run() call did.
 struct RunOutcome {
   enum class Kind : uint8_t {
-    Done,     // every task finished (or failed: see the task)
-    Yielded,  // the slice budget ran out; call run() again
+    Done,     // idle: no task can run and none waits on the host (all
+              // finished, or the rest await each other: a deadlock)
+    Yielded,  // the slice budget ran out with tasks still ready; run() again
+    Waiting,  // no task is ready; some wait on host requests (host calls,
+              // timers): complete one, then run() again
     Fatal,    // a limit or internal error ended the context: see fatal()
   };
   Kind kind = Kind::Done;
@@ -104,21 +89,60 @@ class Context final : public RootProvider {
 
   // --- embedding API -------------------------------------------------------
 
-  /// Links a verified module (resolving its builtin imports) and queues a
-  /// task running its top-level code. Errors: VerifyError for unknown builtins.
-  Status load(std::shared_ptr<const Module> module);
-  /// Runs ready tasks for at most `budget` steps.
+  /// Grants a capability: `host:` imports of that name resolve to a host
+  /// call (see HostRequest). Grant before load(); loading a module that
+  /// imports an ungranted capability fails with CapabilityDenied.
+  void grant(std::string capability) { grants_.insert(std::move(capability)); }
+  bool granted(std::string_view capability) const { return grants_.count(std::string(capability)) != 0; }
+
+  /// Links a verified module (resolving its builtin and `host:` imports) and
+  /// queues a task running its top-level code, which the embedding holds
+  /// (see release_task). Errors: VerifyError for unknown builtins,
+  /// CapabilityDenied for ungranted capabilities, TaskLimitExceeded.
+  Result<Task*> load(std::shared_ptr<const Module> module);
+  /// Runs ready tasks round-robin for at most about `budget` steps.
   RunOutcome run(uint64_t budget);
-  /// Runs until every task is done or a limit ends the context.
+  /// Runs until no task is ready (see RunOutcome::Kind) or a limit ends the
+  /// context. Does not wait for host requests.
   RunOutcome run_to_completion();
-  /// The most recently started task (a module's top-level code, or an
-  /// export call). Starting a new task releases the finished ones, so read
-  /// a result before starting the next call.
-  Task* main_task() { return tasks_.empty() ? nullptr : tasks_.back().get(); }
-  /// Starts a task calling an exported function of the last loaded module.
-  /// Returns false if there is no such exported function.
-  bool start_export_call(std::string_view name, const std::vector<Value>& args);
+  /// The most recently started task the embedding holds (a module's
+  /// top-level code, or an export call).
+  Task* main_task() { return held_.empty() ? nullptr : held_.back(); }
+  /// Starts a task calling an exported function of the last loaded module
+  /// (an async function's task is the call's task). The task is queued and
+  /// held for the embedding until release_task. Returns nullptr if there is
+  /// no such exported function, or the context is dead; a failure to start
+  /// (e.g. the task limit) gives a task that has already failed.
+  /// Finished tasks the embedding still holds are released first unless
+  /// `keep_finished` (the legacy single-call pattern: read, then call again).
+  Task* start_export_call(std::string_view name, const std::vector<Value>& args, bool keep_finished = false);
   bool has_export(std::string_view name) const;
+  /// Lets the collector free a task the embedding no longer needs.
+  void release_task(Task* task);
+  /// Cancels an unfinished task: it fails with a `Cancelled` error that its
+  /// awaiters receive; its pending host request is dropped (completing it
+  /// later reports an unknown id). Returns false if it had already finished.
+  bool cancel_task(Task* task);
+
+  /// Requests issued by blocked tasks since the last call, in order.
+  std::vector<HostRequest> take_host_requests();
+  /// Completes a request: the task resumes with `result` (unmarshalled into
+  /// this context; a result that does not fit the heap ends the context) or
+  /// throws `error` as a Raya error whose name is the error's kind
+  /// (CapabilityFailed, Timeout, ...). Unknown ids (completed already, or
+  /// dropped by a cancel) give an error and leave the context unchanged.
+  Status complete_host_request(uint64_t id, const messages::Value& result);
+  Status fail_host_request(uint64_t id, const Error& error);
+  /// Host requests issued and not yet completed.
+  size_t pending_host_requests() const { return host_waits_.size(); }
+
+  /// Failed tasks that no task awaited and the embedding does not hold
+  /// (the first 100; unobserved_failure_count() counts all). Awaiting such a
+  /// task later removes it from this list.
+  const std::vector<Task*>& unobserved_failures() const { return unobserved_failures_; }
+  uint64_t unobserved_failure_count() const { return unobserved_failure_count_; }
+  /// Live (unfinished) tasks.
+  size_t live_tasks() const { return live_tasks_.size(); }
   /// The error that ended the context (after RunOutcome::Kind::Fatal).
   const Error& fatal() const { return fatal_; }
   /// Converts a failed task's exception to a RuntimeError (name, message, stack).
@@ -197,6 +221,7 @@ class Context final : public RootProvider {
   /// An Error whose `name` is one of DESIGN.md's error kinds that has no
   /// class of its own in Raya (CapabilityDenied, MarshalError, ...).
   bool throw_named_error(std::string_view name, std::string_view message);
+  Value make_named_error(std::string_view name, std::string_view message);
   Value take_pending_exception();
   Class* error_class(ErrorType type) { return error_classes_[size_t(type)]; }
   static std::string error_class_name(ErrorType type);
@@ -243,6 +268,20 @@ class Context final : public RootProvider {
 
   Task* current_task() { return current_task_; }
 
+  // Task suspension, for natives. Each returns false, which the native
+  // returns: the interpreter then stops the task at this call (the call's
+  // result is filled in when it resumes) instead of throwing. Natives called
+  // other than directly by a Raya call instruction cannot suspend (TypeError).
+  bool suspend_for_timer(uint64_t delay_ms);
+  bool suspend_for_host_call(std::string_view capability, messages::Value args);
+  bool yield_current_task();
+  /// Cancels `task` from Raya code (task.cancel()); the running task may
+  /// cancel itself, which stops it at once.
+  bool cancel_current_task();
+  /// Marks a task as awaited (its failure is then not reported as unobserved).
+  void observe(Task* task);
+  Object* task_prototype() const { return task_prototype_; }
+
   // RootProvider
   void trace_roots(Marker& marker) override;
   void sweep_weak() override;
@@ -255,7 +294,25 @@ class Context final : public RootProvider {
   void load_prelude();
   RunOutcome run_slice(uint64_t budget);
   RunOutcome run_task(Task& task, uint64_t budget);
+  /// A new live task with an empty stack. Over the task limit: throws the
+  /// catchable TaskLimitExceeded and returns nullptr (or ends the context,
+  /// by option).
   Task* new_task();
+  /// Starts `callee` (an async closure, or any function for the embedding)
+  /// as a new queued task with the given this and arguments.
+  Task* spawn_call(Value callee, Value self, const Value* args, uint32_t argc);
+  void make_ready(Task* task);
+  /// Bookkeeping once a task is Done or Failed: adoption of a returned
+  /// task, waking awaiters, unobserved failures, freeing its stack.
+  void on_task_finished(Task* task);
+  void fail_task(Task* task, Value exception);
+  void unlink_live(Task* task);
+  void hold(Task* task);
+  /// The native a granted `host:` import resolves to.
+  Value make_host_function(const std::string& capability);
+  /// The task blocked on host request `id`, removed from the table; nullptr if unknown.
+  Task* take_host_wait(uint64_t id);
+  Status fail_host_request_of(Task* task, const Error& error);
   void grow_stack(Task& task, size_t needed);
   Shape* root_shape_for(Object* proto);
   Shape* add_property_shape(Shape* from, String* key, uint8_t flags);
@@ -278,8 +335,20 @@ class Context final : public RootProvider {
   uint64_t proto_epoch_ = 1;  // 64-bit: a wrapped epoch would revive stale caches
   uint64_t next_task_id_ = 1;
 
-  std::vector<std::unique_ptr<Task>> tasks_;
+  std::vector<Task*> live_tasks_;  // every unfinished task (roots); Task::live_index
+  std::deque<Task*> ready_;        // round-robin run queue
+  std::vector<Task*> held_;        // started by the embedding, until released
+  std::unordered_map<uint64_t, Task*> host_waits_;  // request id -> blocked task
+  std::vector<HostRequest> host_requests_;          // not yet taken by the embedding
+  std::vector<Task*> unobserved_failures_;
+  uint64_t unobserved_failure_count_ = 0;
+  uint64_t next_request_id_ = 1;
+  std::set<std::string> grants_;
   Task* current_task_ = nullptr;
+  bool suspending_ = false;         // a native asked to stop the current task
+  bool suspendable_call_ = false;   // the running native was called by a call instruction
+  uint32_t suspend_slot_ = 0;       // that call's result slot
+  Object* task_prototype_ = nullptr;
   std::vector<ModuleInstance*> modules_;
   Value pending_exception_ = Value::undefined();
   bool has_pending_exception_ = false;

@@ -103,6 +103,7 @@ String* Context::to_string(Value v) {
     }
     case ObjectKind::Map: return intern_ascii("[object Map]");
     case ObjectKind::Set: return intern_ascii("[object Set]");
+    case ObjectKind::Task: return new_string_ascii("[Task " + std::to_string(static_cast<Task*>(o)->id) + "]");
     case ObjectKind::Object: {
       // Errors print as "Name: message", like Error.prototype.toString.
       Object* obj = static_cast<Object*>(o);
@@ -149,6 +150,7 @@ std::string Context::describe_for_error(Value v) {
     case ObjectKind::Class: return "a class";
     case ObjectKind::Map: return "a Map";
     case ObjectKind::Set: return "a Set";
+    case ObjectKind::Task: return "a task";
     default: return "an object";
   }
 }
@@ -178,6 +180,10 @@ std::string Context::error_class_name(ErrorType type) {
 }
 
 bool Context::throw_named_error(std::string_view name, std::string_view message) {
+  return throw_value(make_named_error(name, message));
+}
+
+Value Context::make_named_error(std::string_view name, std::string_view message) {
   Class* cls = error_classes_[size_t(ErrorType::Error)];
   Rooted<Object*> err(*this, new_object(cls->prototype_));
   Rooted<String*> msg(*this, new_string_utf8(message));
@@ -187,7 +193,7 @@ bool Context::throw_named_error(std::string_view name, std::string_view message)
   std::string trace = std::string(name) + ": " + std::string(message) + "\n" + capture_stack_trace();
   String* stack = new_string_utf8(trace);
   define_own_property(err, stack_key_, Value::object(stack), 0);
-  return throw_value(Value::object(err.get()));
+  return Value::object(err.get());
 }
 
 bool Context::throw_value(Value exception) {

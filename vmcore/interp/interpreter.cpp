@@ -75,6 +75,7 @@ Object* Interpreter::method_base(Value receiver) {
     case ObjectKind::String: return ctx_.string_prototype_;
     case ObjectKind::Map: return ctx_.map_prototype_;
     case ObjectKind::Set: return ctx_.set_prototype_;
+    case ObjectKind::Task: return ctx_.task_prototype_;
     default: return nullptr;
   }
 }
@@ -176,7 +177,8 @@ RunOutcome Interpreter::run(uint64_t budget) {
       const FunctionProto* p_ = c_->proto_;                                                    \
       uint32_t argc_ = (argc_value);                                                           \
       uint32_t new_base_ = frame->base + (window) + 1;                                         \
-      if (!(p_->flags & (kFunctionIsClassCtor | kFunctionHasRest)) && argc_ >= p_->param_count && \
+      if (!(p_->flags & (kFunctionIsClassCtor | kFunctionHasRest | kFunctionIsAsync)) &&            \
+          argc_ >= p_->param_count &&                                                          \
           size_t(new_base_) + p_->register_count < task_.stack.size() &&                      \
           task_.frames.size() < max_depth) {                                                   \
         SAVE_PC();                                                                             \
@@ -194,6 +196,13 @@ RunOutcome Interpreter::run(uint64_t budget) {
   ctx_.safe_point_fuel_ = initial_fuel;
   ctx_.native_steps_ = 0;
   LOAD_FRAME();
+  if (task_.has_resume_exception) {
+    // A host request failed: the task throws at the call that made it.
+    task_.has_resume_exception = false;
+    exc = task_.resume_exception;
+    task_.resume_exception = Value::undefined();
+    goto do_throw;
+  }
   DISPATCH();
 
 L_Nop:
@@ -850,6 +859,21 @@ L_Throw:
   SAVE_PC();
   exc = R[A];
   goto do_throw;
+L_Await: {
+  SAVE_PC();
+  CHARGE();
+  Value out;
+  AwaitResult r = await_value(R[B], out);
+  TAKE_NATIVE_STEPS();
+  if (r == AwaitResult::Threw) goto pending;
+  if (r == AwaitResult::Blocked) {
+    frame->pc -= 1;  // run the Await again when woken
+    goto suspended;
+  }
+  R[A] = out;
+  if (fuel <= 0) goto out_of_fuel;
+  DISPATCH();
+}
 
 L_GetIter: {
   Value out;
@@ -889,6 +913,12 @@ L_ForInKeys: {
 }
 
 pending:
+  if (ctx_.suspending_) {
+    // A native stopped the task (sleep, yieldNow, a host call, cancel):
+    // the call's result arrives when it resumes.
+    ctx_.suspending_ = false;
+    goto suspended;
+  }
   exc = ctx_.take_pending_exception();
 do_throw:
   // A throw costs a step and is a safe point: a handler placed before its
@@ -903,6 +933,13 @@ do_throw:
   LOAD_FRAME();
   if (fuel <= 0) goto out_of_fuel;
   DISPATCH();
+
+suspended:
+  fuel -= pc - block_start;
+  TAKE_NATIVE_STEPS();
+  outcome.kind = RunOutcome::Kind::Yielded;
+  outcome.steps = uint64_t(initial_fuel - fuel);
+  return outcome;
 
 out_of_fuel:
   SAVE_PC();

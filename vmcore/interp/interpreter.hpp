@@ -72,6 +72,13 @@ class Interpreter {
   bool get_super(String* key, Value& out);
   Value new_closure(uint32_t function_index);
 
+  /// `await v` (interpreter_tasks.cpp). Blocked: the task must stop and
+  /// run the Await again when woken.
+  enum class AwaitResult : uint8_t { Ready, Blocked, Threw };
+  AwaitResult await_value(Value v, Value& out);
+  /// Calls an async closure: a new queued task; its handle in stack[window].
+  CallResult spawn_async(uint32_t window, uint32_t argc);
+
   /// Finds a handler for the pending exception, unwinding frames. Returns
   /// false when the task failed (no handler anywhere).
   bool unwind(Value exception);

@@ -75,13 +75,26 @@ Interpreter::CallResult Interpreter::call_value(uint32_t window, uint32_t argc, 
           ctx_.throw_type_error("Class constructor " + c->proto_->name + " cannot be invoked without 'new'");
           return CallResult::Threw;
         }
-        if (!enter_closure(c, window + 1, argc, window, flags)) return CallResult::Threw;
+        if (c->proto_->has(kFunctionIsAsync) && !(flags & kFrameTaskStart)) return spawn_async(window, argc);
+        if (!enter_closure(c, window + 1, argc, window, flags & ~kFrameTaskStart)) return CallResult::Threw;
         return CallResult::PushedFrame;
       }
       case ObjectKind::NativeFunction: {
         NativeFunction* f = as_native(callee);
         CallArgs call{task_.stack[window + 1], task_.stack.data() + window + 2, argc};
-        if (!f->fn_(ctx_, call)) return CallResult::Threw;
+        call.callee = f;
+        // Only a call instruction of the running task can be suspended: its
+        // result slot is where the value arrives on resume.
+        ctx_.suspendable_call_ = !(flags & kFrameTaskStart) && &task_ == ctx_.current_task_;
+        bool ok = f->fn_(ctx_, call);
+        ctx_.suspendable_call_ = false;
+        if (!ok) {
+          if (ctx_.suspending_) {
+            task_.stack[window] = Value::undefined();
+            task_.resume_slot = window;
+          }
+          return CallResult::Threw;
+        }
         task_.stack[window] = call.result;
         return CallResult::Returned;
       }
@@ -112,7 +125,7 @@ Interpreter::CallResult Interpreter::construct(uint32_t window, uint32_t argc) {
   Value callee = task_.stack[window];
   if (!is_class(callee)) {
     if (is_closure(callee) && !as_closure(callee)->proto_->has(kFunctionIsArrow) &&
-        !as_closure(callee)->proto_->has(kFunctionIsMethod)) {
+        !as_closure(callee)->proto_->has(kFunctionIsMethod) && !as_closure(callee)->proto_->has(kFunctionIsAsync)) {
       // `new f()` on a plain function: an object with Object.prototype.
       Object* self = ctx_.new_plain_object();
       task_.stack[window + 1] = Value::object(self);

@@ -185,6 +185,7 @@ Object* Context::prototype_for(Value v) {
     case ObjectKind::Array: return array_prototype_;
     case ObjectKind::Map: return map_prototype_;
     case ObjectKind::Set: return set_prototype_;
+    case ObjectKind::Task: return task_prototype_;
     case ObjectKind::Closure:
     case ObjectKind::NativeFunction:
       return function_prototype_;

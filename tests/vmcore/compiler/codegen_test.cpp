@@ -63,7 +63,7 @@ std::string run_to_text(const std::string& source, const CompileOptions& options
     return "";
   }
   Context ctx;
-  Status loaded = ctx.load(std::make_shared<const Module>(std::move(r).value()));
+  auto loaded = ctx.load(std::make_shared<const Module>(std::move(r).value()));
   if (!loaded.ok()) {
     ADD_FAILURE() << loaded.error().to_string();
     return "";

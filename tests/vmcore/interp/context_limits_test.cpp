@@ -114,7 +114,7 @@ TEST(Context, ContextEndedByALimitRefusesFurtherWork) {
   EXPECT_FALSE(ctx.start_export_call("ok", {}));
   std::shared_ptr<const Module> other = compile("return 1;\n");
   ASSERT_NE(other, nullptr);
-  Status loaded = ctx.load(other);
+  auto loaded = ctx.load(other);
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.error().code, ErrorCode::StepBudgetExceeded);
 }
@@ -301,7 +301,7 @@ TEST(Context, HeapLimitBelowTheBuiltinsFailsTheFirstLoadCleanly) {
   Context ctx(options);
   std::shared_ptr<const Module> module = compile("return [1, 2, 3];\n");
   ASSERT_NE(module, nullptr);
-  Status loaded = ctx.load(module);
+  auto loaded = ctx.load(module);
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.error().code, ErrorCode::HeapLimitExceeded);
   EXPECT_EQ(loaded.error().limit, 1024u);

@@ -533,7 +533,7 @@ TEST(Context, LoadingAModuleThatImportsAnUnknownBuiltinFailsWithVerifyError) {
   Module m = b.build();
   ASSERT_TRUE(verify_module(m).ok());
   Context ctx;
-  Status loaded = ctx.load(std::make_shared<const Module>(m));
+  auto loaded = ctx.load(std::make_shared<const Module>(m));
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.error().code, ErrorCode::VerifyError);
   EXPECT_NE(loaded.error().message.find("NoSuchBuiltin"), std::string::npos) << loaded.error().message;

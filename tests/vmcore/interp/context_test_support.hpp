@@ -34,7 +34,7 @@ inline std::shared_ptr<const Module> compile(std::string_view source) {
 inline RunOutcome run_program(Context& ctx, std::string_view source) {
   std::shared_ptr<const Module> module = compile(source);
   if (module == nullptr) return RunOutcome{RunOutcome::Kind::Fatal, 0};
-  Status loaded = ctx.load(module);
+  auto loaded = ctx.load(module);
   if (!loaded.ok()) {
     ADD_FAILURE() << loaded.error().to_string();
     return RunOutcome{RunOutcome::Kind::Fatal, 0};

@@ -30,7 +30,7 @@ inline bool run_module(Context& ctx, const Module& m) {
     ADD_FAILURE() << "hand-built module does not verify: " << verified.error().message;
     return false;
   }
-  Status loaded = ctx.load(std::make_shared<const Module>(m));
+  auto loaded = ctx.load(std::make_shared<const Module>(m));
   if (!loaded.ok()) {
     ADD_FAILURE() << "load failed: " << loaded.error().to_string();
     return false;

@@ -1,0 +1,90 @@
+// Task: one green thread of a context. A task owns its frame stack and its
+// register file, so it can stop at any safe point and resume later; the
+// same heap object is the Raya-visible task handle (`const t = f();` where
+// f is async), which is why tasks are garbage collected like any value:
+// a task lives while it can still run (the context's scheduler holds it),
+// while the embedding holds it, or while a Raya value refers to it.
+//
+// States:  Ready --(await / sleep / host call)--> Blocked --(wake)--> Ready
+//          Ready --(return)--> Done,  --(uncaught throw / cancel)--> Failed
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vmcore/heap/heap_object.hpp"
+#include "vmcore/value/value.hpp"
+
+namespace raya::vm {
+
+struct Closure;
+
+/// A frame of a task: registers at stack[base .. base + register_count).
+struct Frame {
+  Closure* closure;
+  uint32_t pc;           // next instruction to execute (saved on calls)
+  uint32_t base;         // index of r0 (this) in the task's stack
+  uint32_t result_slot;  // where the return value goes in the stack
+  uint8_t flags;
+};
+enum FrameFlags : uint8_t {
+  kFrameConstruct = 1 << 0,      // `new`: a non-object return gives `this`
+  kFrameDiscardResult = 1 << 1,  // setter calls: the result is dropped
+  kFrameBoundary = 1 << 2,       // returning from this frame ends the task
+  kFrameTaskStart = 1 << 3,      // call_value: run an async function's body in
+                                 // this (new) task instead of spawning another
+};
+
+enum class TaskState : uint8_t { Ready, Blocked, Done, Failed };
+
+/// Why a Blocked task waits.
+enum class BlockReason : uint8_t {
+  None,
+  Await,     // `await` on unfinished tasks (Task::awaiting); re-runs the await
+  Adopt,     // returned a task handle: finishes as that task finishes
+  Timer,     // sleep(ms): a timer request to the embedding
+  HostCall,  // a `host:` capability call: a host request to the embedding
+};
+
+struct Task : HeapObject {
+  uint64_t id = 0;
+  TaskState state = TaskState::Ready;
+  BlockReason blocked_on = BlockReason::None;
+  bool in_ready_queue = false;
+  bool observed = false;          // awaited by a task or held by the embedding
+  bool cancel_requested = false;  // cancelled itself while running
+  bool held = false;              // the embedding holds it (Context::held_)
+  uint32_t live_index = ~0u;      // position in Context::live_tasks_ while unfinished
+  uint32_t wait_epoch = 0;        // bumped at each block: stale waiter entries are ignored
+  uint32_t await_pending = 0;     // Await on an array: registrations not yet finished
+  bool has_resume_exception = false;  // resume by throwing `resume_exception`
+  Value resume_exception = Value::undefined();
+  std::vector<Value> stack;  // registers of every frame (charged to the heap)
+  size_t stack_charged = 0;
+  std::vector<Frame> frames;
+  Value result = Value::undefined();
+  Value exception = Value::undefined();
+  Value awaiting = Value::undefined();  // the task or array an Await/Adopt waits on
+  struct Waiter {
+    Task* task;
+    uint32_t epoch;  // the waiter's wait_epoch when it registered
+  };
+  std::vector<Waiter> waiters;          // tasks blocked until this one finishes
+  uint64_t host_request = 0;            // Timer/HostCall: the request id
+  uint32_t resume_slot = 0;             // Timer/HostCall: stack index of the call's result
+
+  Task() : HeapObject(ObjectKind::Task) {}
+  bool finished() const { return state == TaskState::Done || state == TaskState::Failed; }
+};
+
+/// How console.log shows a task handle: "[Task 3 done]".
+inline std::string task_description(const Task* t) {
+  static const char* const kStates[] = {"ready", "blocked", "done", "failed"};
+  return "[Task " + std::to_string(t->id) + " " + kStates[int(t->state)] + "]";
+}
+
+inline bool is_task(Value v) { return v.is_object() && v.as_object()->kind() == ObjectKind::Task; }
+inline Task* as_task(Value v) { return static_cast<Task*>(v.as_object()); }
+
+}  // namespace raya::vm
