@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Side-by-side kernel harness: runs every benchmark kernel (bench/kernels, a
 # copy of ../shared/bench) on raya and on its peer runtimes in one sitting,
-# times whole processes (one warm-up, then the median of RUNS runs), checks
-# that every runtime printed the same checksum, and prints a table of times
-# and raya/peer ratios with geometric means. See bench/README.md.
+# times whole processes (one warm-up, then the median of RUNS runs, taken in
+# rounds that run every runtime once), checks that every runtime printed the
+# same checksum, and prints a table of times and raya/peer ratios with
+# geometric means. See bench/README.md.
 #
 # --fuel instead runs raya alone, every kernel side by side without a step
 # budget and with `--max-steps FUEL_MAX_STEPS` (large enough never to run
@@ -245,13 +246,19 @@ mode="full-size N (checksums as in bench/kernels/README.md)"
 {
   echo "kernels: $KERNELS_DIR"
   echo "raya:    $RAYA_BIN"
-  echo "runs:    1 warm-up + $RUNS timed, median of whole-process wall time"
+  echo "runs:    1 warm-up + $RUNS timed rounds (every runtime once a round), median of whole-process wall time"
   echo "mode:    $mode"
   echo
 } >&2
 
+# PROGRAM[runtime] = the current kernel's program file; TIMES[runtime] = its
+# timed runs so far, space-separated.
+declare -A PROGRAM=() TIMES=()
+
 for kernel in "${KERNELS[@]}"; do
   if [[ $quick == 1 ]]; then n=${QUICK_N[$kernel]}; else n=${FULL_N[$kernel]}; fi
+  PROGRAM=() TIMES=()
+  # Warm-up: one run per runtime, which also gives its checksum.
   for r in "${COLUMNS_SHOWN[@]}"; do
     key=$kernel,$r
     if [[ "${AVAILABLE[$r]}" != 1 ]]; then
@@ -260,8 +267,8 @@ for kernel in "${KERNELS[@]}"; do
     fi
     dir=$TMP/$r
     mkdir -p "$dir"
-    file=$(write_program "$r" "$kernel" "$n" "$dir/$kernel")
-    mapfile -t argv < <(command_for "$r" "$file")
+    PROGRAM[$r]=$(write_program "$r" "$kernel" "$n" "$dir/$kernel")
+    mapfile -t argv < <(command_for "$r" "${PROGRAM[$r]}")
     out=$dir/$kernel.out
     err=$dir/$kernel.err
     printf '  %-13s %-14s warm-up' "$kernel" "$r" >&2
@@ -284,23 +291,39 @@ for kernel in "${KERNELS[@]}"; do
     fi
     SUM[$key]=$sum
     STATE[$key]=ok
-    times=()
-    for ((i = 1; i <= RUNS; i++)); do
-      printf ' %d' "$i" >&2
-      run_once "$out" "$err" "${argv[@]}"
+    TIMES[$r]=""
+    printf ' %ss  checksum %s\n' "$RUN_SECONDS" "$sum" >&2
+  done
+
+  # Timed runs, interleaved: round i runs every runtime once, so a machine
+  # that slows down or speeds up during a kernel (other load, frequency
+  # changes) moves all columns alike instead of one.
+  for ((i = 1; i <= RUNS; i++)); do
+    printf '  %-13s run %d/%d:' "$kernel" "$i" "$RUNS" >&2
+    for r in "${COLUMNS_SHOWN[@]}"; do
+      key=$kernel,$r
+      [[ "${STATE[$key]}" == ok ]] || continue
+      mapfile -t argv < <(command_for "$r" "${PROGRAM[$r]}")
+      out=$TMP/$r/$kernel.out
+      run_once "$out" "$TMP/$r/$kernel.err" "${argv[@]}"
       this_sum=$(checksum_of "$out")
-      if [[ $RUN_STATUS != 0 || "$this_sum" != "$sum" ]]; then
-        PROBLEMS+=("$kernel on $r: run $i gave status $RUN_STATUS, checksum '$this_sum' (warm-up gave '$sum')")
+      if [[ $RUN_STATUS != 0 || "$this_sum" != "${SUM[$key]}" ]]; then
+        PROBLEMS+=("$kernel on $r: run $i gave status $RUN_STATUS, checksum '$this_sum' (warm-up gave '${SUM[$key]}')")
         STATE[$key]=fail
-        break
+        printf ' %s FAILED' "$r" >&2
+        continue
       fi
-      times+=("$RUN_SECONDS")
+      TIMES[$r]+=" $RUN_SECONDS"
+      printf ' %s %ss' "$r" "$RUN_SECONDS" >&2
     done
+    printf '\n' >&2
+  done
+  for r in "${COLUMNS_SHOWN[@]}"; do
+    key=$kernel,$r
     if [[ "${STATE[$key]}" == ok ]]; then
-      TIME[$key]=$(median "${times[@]}")
-      printf ' -> %ss  checksum %s\n' "${TIME[$key]}" "$sum" >&2
-    else
-      printf ' FAILED\n' >&2
+      # shellcheck disable=SC2086  # word-splitting the list of times is intended
+      TIME[$key]=$(median ${TIMES[$r]})
+      printf '  %-13s %-14s -> %ss (median)\n' "$kernel" "$r" "${TIME[$key]}" >&2
     fi
   done
 
