@@ -31,8 +31,7 @@
 #include <utility>
 #include <vector>
 
-#include "vmcore/bytecode/verifier.hpp"
-#include "vmcore/compiler/compiler.hpp"
+#include "bench/compile_program.hpp"
 #include "vmcore/heap/heap.hpp"
 #include "vmcore/interp/context.hpp"
 
@@ -161,17 +160,7 @@ std::shared_ptr<const Module> compile_kernel(const std::string& path, int32_t n,
   }
   std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   source += "\nreturn benchmark(" + std::to_string(n) + ");\n";
-  Result<Module> compiled = compiler::compile_source(path, source);
-  if (!compiled.ok()) {
-    error = "compile error: " + compiled.error().render_diagnostics();
-    return nullptr;
-  }
-  Status verified = verify_module(compiled.value());
-  if (!verified.ok()) {
-    error = "verify error: " + verified.error().to_string();
-    return nullptr;
-  }
-  return std::make_shared<const Module>(std::move(compiled).value());
+  return bench::compile_program(source, error, path);
 }
 
 /// One run in a fresh Context, added to `report`; empty on success, else
