@@ -9,10 +9,15 @@
 #   make test-gcstress  collect-on-every-allocation build in build-gcstress, then ctest
 #   make bench          Release build, kernel harness (bench/run_kernels.sh),
 #                       then the Google Benchmark micro-benchmarks
+#   make bench-gc       GC pause distribution of the allocation-heavy kernels
+#                       (bench/raya_gc_pause_report)
+#   make bench-fuel     every kernel on raya without vs with a step budget
+#                       (bench/run_kernels.sh --fuel)
 #   make clean          remove the build directories
 #
 # Knobs: JOBS (build parallelism, default: number of cores), CTEST_JOBS
-# (default 2), RUNS (bench repetitions, passed to run_kernels.sh).
+# (default 2), RUNS (bench repetitions, passed to run_kernels.sh and to the
+# GC pause report).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
@@ -42,7 +47,7 @@ CTEST := ctest --output-on-failure -j$(CTEST_JOBS)
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build run test test-asan test-gcstress bench clean
+.PHONY: all deps configure build run test test-asan test-gcstress bench bench-gc bench-fuel clean
 
 all: build
 
@@ -96,6 +101,12 @@ bench: build
 	  echo "bench: no $(BUILD_DIR)/bench/raya_micro_bench (no micro-benchmarks yet)"; \
 	fi; \
 	exit $$status
+
+bench-gc: build
+	$(BUILD_DIR)/bench/raya_gc_pause_report $(if $(RUNS),--runs $(RUNS))
+
+bench-fuel: build
+	RAYA_BIN=$(CURDIR)/$(BUILD_DIR)/bin/raya bench/run_kernels.sh --fuel $(if $(RUNS),--runs $(RUNS))
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(GCSTRESS_DIR)

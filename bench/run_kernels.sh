@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Side-by-side kernel harness: runs every benchmark kernel (bench/kernels, a
 # copy of ../shared/bench) on raya and on its peer runtimes in one sitting,
-# times whole processes (one warm-up, then the median of RUNS runs), checks
-# that every runtime printed the same checksum, and prints a table of times
-# and raya/peer ratios with geometric means. See bench/README.md.
+# times whole processes (one warm-up, then the median of RUNS runs, taken in
+# rounds that run every runtime once), checks that every runtime printed the
+# same checksum, and prints a table of times and raya/peer ratios with
+# geometric means. See bench/README.md.
+#
+# --fuel instead runs raya alone, every kernel side by side without a step
+# budget and with `--max-steps FUEL_MAX_STEPS` (large enough never to run
+# out), and prints unset / set times and their ratio: what the cumulative
+# budget checks cost (DESIGN.md: fuel metering under 5% slower). The per-
+# block fuel count itself runs in both columns.
 #
 # Bash + awk only: a fresh machine may have no python.
 #
 # Usage: bench/run_kernels.sh [--kernels fib,loop] [--runs N] [--quick]
 #                             [--runtimes raya,lua5.4,node-jitless,...]
+#        bench/run_kernels.sh --fuel [--kernels fib,loop] [--runs N] [--quick]
 # Environment: RAYA_BIN (default build/bin/raya), RAYA_BENCH_KERNELS (kernel
 # folder, default bench/kernels), RUNS (default 5), BENCH_TIMEOUT (seconds
-# per process, default 600).
+# per process, default 600), FUEL_MAX_STEPS (--fuel's budget, default 10^12).
 # Exit status: 0 when every run succeeded and all checksums agree, 1 when any
 # run failed, a required runtime is missing or a checksum differs, 64 on bad
 # usage.
@@ -29,6 +37,7 @@ fi
 RAYA_BIN=${RAYA_BIN:-$REPO/build/bin/raya}
 RUNS=${RUNS:-5}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
+FUEL_MAX_STEPS=${FUEL_MAX_STEPS:-1000000000000}
 
 # N per kernel: the table in bench/kernels/README.md. The published peer
 # times and checksums are for these values.
@@ -46,6 +55,8 @@ declare -A QUICK_N=([fib]=31 [loop]=800000 [sieve]=25 [nbody]=40000
 # when missing; optional ones are dropped from the table when absent.
 ALL_RUNTIMES=(raya lua5.4 luajit-joff node-jitless node)
 declare -A RUNTIME_REQUIRED=([raya]=1 [lua5.4]=1 [luajit-joff]=0 [node-jitless]=1 [node]=0)
+# --fuel's columns: raya without and with a step budget.
+FUEL_RUNTIMES=(raya raya-max-steps)
 
 usage() {
   sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -54,6 +65,7 @@ usage() {
 kernels_csv=""
 runtimes_csv=""
 quick=0
+fuel=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --kernels) kernels_csv=${2:-}; shift 2 || { usage >&2; exit 64; } ;;
@@ -63,10 +75,19 @@ while [[ $# -gt 0 ]]; do
     --runtimes) runtimes_csv=${2:-}; shift 2 || { usage >&2; exit 64; } ;;
     --runtimes=*) runtimes_csv=${1#*=}; shift ;;
     --quick) quick=1; shift ;;
+    --fuel) fuel=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run_kernels.sh: unknown argument '$1'" >&2; usage >&2; exit 64 ;;
   esac
 done
+if [[ $fuel == 1 && -n "$runtimes_csv" ]]; then
+  echo "run_kernels.sh: --fuel runs raya only; it takes no --runtimes" >&2
+  exit 64
+fi
+if ! [[ "$FUEL_MAX_STEPS" =~ ^[1-9][0-9]*$ ]]; then
+  echo "run_kernels.sh: FUEL_MAX_STEPS must be a positive integer, got '$FUEL_MAX_STEPS'" >&2
+  exit 64
+fi
 if ! [[ "$RUNS" =~ ^[1-9][0-9]*$ ]]; then
   echo "run_kernels.sh: --runs / RUNS must be a positive integer, got '$RUNS'" >&2
   exit 64
@@ -86,7 +107,10 @@ else
 fi
 
 RUNTIMES=()
-if [[ -n "$runtimes_csv" ]]; then
+if [[ $fuel == 1 ]]; then
+  RUNTIMES=("${FUEL_RUNTIMES[@]}")
+  RUNTIME_REQUIRED[raya-max-steps]=1
+elif [[ -n "$runtimes_csv" ]]; then
   IFS=, read -r -a RUNTIMES <<<"$runtimes_csv"
   for r in "${RUNTIMES[@]}"; do
     if [[ -z "${RUNTIME_REQUIRED[$r]:-}" ]]; then
@@ -104,7 +128,7 @@ fi
 # runtime_available NAME: is the runtime's program there?
 runtime_available() {
   case "$1" in
-    raya) [[ -x "$RAYA_BIN" ]] ;;
+    raya|raya-max-steps) [[ -x "$RAYA_BIN" ]] ;;
     lua5.4) command -v lua5.4 >/dev/null 2>&1 ;;
     luajit-joff) command -v luajit >/dev/null 2>&1 ;;
     node-jitless|node) command -v node >/dev/null 2>&1 ;;
@@ -116,7 +140,7 @@ runtime_available() {
 write_program() {
   local runtime=$1 kernel=$2 n=$3 stem=$4 src file
   case "$runtime" in
-    raya)
+    raya|raya-max-steps)
       src=$KERNELS_DIR/$kernel.js; file=$stem.raya
       { cat "$src"; printf '\nreturn benchmark(%s);\n' "$n"; } >"$file" ;;
     lua5.4)
@@ -138,6 +162,7 @@ write_program() {
 command_for() {
   case "$1" in
     raya) printf '%s\n' "$RAYA_BIN" run --print-result "$2" ;;
+    raya-max-steps) printf '%s\n' "$RAYA_BIN" run --print-result --max-steps "$FUEL_MAX_STEPS" "$2" ;;
     lua5.4) printf '%s\n' lua5.4 "$2" ;;
     luajit-joff) printf '%s\n' luajit -joff "$2" ;;
     node-jitless) printf '%s\n' node --jitless "$2" ;;
@@ -199,7 +224,7 @@ for r in "${RUNTIMES[@]}"; do
     AVAILABLE[$r]=0
     COLUMNS_SHOWN+=("$r")
     case "$r" in
-      raya) PROBLEMS+=("raya: $RAYA_BIN is missing (build it: make build)") ;;
+      raya|raya-max-steps) PROBLEMS+=("$r: $RAYA_BIN is missing (build it: make build)") ;;
       *) PROBLEMS+=("$r: not installed (make deps installs it)") ;;
     esac
   fi
@@ -217,16 +242,23 @@ declare -A TIME=() STATE=() SUM=()
 
 mode="full-size N (checksums as in bench/kernels/README.md)"
 [[ $quick == 1 ]] && mode="--quick: reduced N (checksums differ from the full-size ones)"
+[[ $fuel == 1 ]] && mode+="; --fuel: raya unset vs --max-steps $FUEL_MAX_STEPS"
 {
   echo "kernels: $KERNELS_DIR"
   echo "raya:    $RAYA_BIN"
-  echo "runs:    1 warm-up + $RUNS timed, median of whole-process wall time"
+  echo "runs:    1 warm-up + $RUNS timed rounds (every runtime once a round), median of whole-process wall time"
   echo "mode:    $mode"
   echo
 } >&2
 
+# PROGRAM[runtime] = the current kernel's program file; TIMES[runtime] = its
+# timed runs so far, space-separated.
+declare -A PROGRAM=() TIMES=()
+
 for kernel in "${KERNELS[@]}"; do
   if [[ $quick == 1 ]]; then n=${QUICK_N[$kernel]}; else n=${FULL_N[$kernel]}; fi
+  PROGRAM=() TIMES=()
+  # Warm-up: one run per runtime, which also gives its checksum.
   for r in "${COLUMNS_SHOWN[@]}"; do
     key=$kernel,$r
     if [[ "${AVAILABLE[$r]}" != 1 ]]; then
@@ -235,11 +267,11 @@ for kernel in "${KERNELS[@]}"; do
     fi
     dir=$TMP/$r
     mkdir -p "$dir"
-    file=$(write_program "$r" "$kernel" "$n" "$dir/$kernel")
-    mapfile -t argv < <(command_for "$r" "$file")
+    PROGRAM[$r]=$(write_program "$r" "$kernel" "$n" "$dir/$kernel")
+    mapfile -t argv < <(command_for "$r" "${PROGRAM[$r]}")
     out=$dir/$kernel.out
     err=$dir/$kernel.err
-    printf '  %-13s %-13s warm-up' "$kernel" "$r" >&2
+    printf '  %-13s %-14s warm-up' "$kernel" "$r" >&2
     run_once "$out" "$err" "${argv[@]}"
     if [[ $RUN_STATUS != 0 ]]; then
       reason="exit status $RUN_STATUS"
@@ -259,23 +291,39 @@ for kernel in "${KERNELS[@]}"; do
     fi
     SUM[$key]=$sum
     STATE[$key]=ok
-    times=()
-    for ((i = 1; i <= RUNS; i++)); do
-      printf ' %d' "$i" >&2
-      run_once "$out" "$err" "${argv[@]}"
+    TIMES[$r]=""
+    printf ' %ss  checksum %s\n' "$RUN_SECONDS" "$sum" >&2
+  done
+
+  # Timed runs, interleaved: round i runs every runtime once, so a machine
+  # that slows down or speeds up during a kernel (other load, frequency
+  # changes) moves all columns alike instead of one.
+  for ((i = 1; i <= RUNS; i++)); do
+    printf '  %-13s run %d/%d:' "$kernel" "$i" "$RUNS" >&2
+    for r in "${COLUMNS_SHOWN[@]}"; do
+      key=$kernel,$r
+      [[ "${STATE[$key]}" == ok ]] || continue
+      mapfile -t argv < <(command_for "$r" "${PROGRAM[$r]}")
+      out=$TMP/$r/$kernel.out
+      run_once "$out" "$TMP/$r/$kernel.err" "${argv[@]}"
       this_sum=$(checksum_of "$out")
-      if [[ $RUN_STATUS != 0 || "$this_sum" != "$sum" ]]; then
-        PROBLEMS+=("$kernel on $r: run $i gave status $RUN_STATUS, checksum '$this_sum' (warm-up gave '$sum')")
+      if [[ $RUN_STATUS != 0 || "$this_sum" != "${SUM[$key]}" ]]; then
+        PROBLEMS+=("$kernel on $r: run $i gave status $RUN_STATUS, checksum '$this_sum' (warm-up gave '${SUM[$key]}')")
         STATE[$key]=fail
-        break
+        printf ' %s FAILED' "$r" >&2
+        continue
       fi
-      times+=("$RUN_SECONDS")
+      TIMES[$r]+=" $RUN_SECONDS"
+      printf ' %s %ss' "$r" "$RUN_SECONDS" >&2
     done
+    printf '\n' >&2
+  done
+  for r in "${COLUMNS_SHOWN[@]}"; do
+    key=$kernel,$r
     if [[ "${STATE[$key]}" == ok ]]; then
-      TIME[$key]=$(median "${times[@]}")
-      printf ' -> %ss  checksum %s\n' "${TIME[$key]}" "$sum" >&2
-    else
-      printf ' FAILED\n' >&2
+      # shellcheck disable=SC2086  # word-splitting the list of times is intended
+      TIME[$key]=$(median ${TIMES[$r]})
+      printf '  %-13s %-14s -> %ss (median)\n' "$kernel" "$r" "${TIME[$key]}" >&2
     fi
   done
 
@@ -327,6 +375,59 @@ geomean() {
   printf '%s\n' "$@" | awk '$1 > 0 { s += log($1); n++ }
     END { if (n) printf "%.3f", exp(s / n); else printf "-" }'
 }
+
+# finish: lists the problems, if any, and exits with the harness's status.
+finish() {
+  if [[ ${#PROBLEMS[@]} -gt 0 ]]; then
+    echo
+    echo "PROBLEMS:"
+    printf '  %s\n' "${PROBLEMS[@]}"
+    exit 1
+  fi
+  exit 0
+}
+
+# --fuel: one row per kernel, unset / set / set÷unset, and geomeans.
+if [[ $fuel == 1 ]]; then
+  header=$(printf '%-13s %9s %9s %9s %9s  %s' kernel N unset set ratio check)
+  echo "$header"
+  echo "${header//[^ ]/-}"
+  unset_times=() set_times=() fuel_ratios=()
+  for kernel in "${KERNELS[@]}"; do
+    if [[ $quick == 1 ]]; then n=${QUICK_N[$kernel]}; else n=${FULL_N[$kernel]}; fi
+    a=$kernel,raya b=$kernel,raya-max-steps
+    check=ok ratio=-
+    for key in "$a" "$b"; do
+      case "${STATE[$key]}" in
+        mismatch) check=MISMATCH ;;
+        fail|missing) [[ $check == ok ]] && check=FAIL ;;
+      esac
+    done
+    [[ "${STATE[$a]}" == ok ]] && unset_times+=("${TIME[$a]}")
+    [[ "${STATE[$b]}" == ok ]] && set_times+=("${TIME[$b]}")
+    if [[ "${STATE[$a]}" == ok && "${STATE[$b]}" == ok ]]; then
+      ratio=$(awk -v x="${TIME[$b]}" -v y="${TIME[$a]}" 'BEGIN { if (y > 0) printf "%.3f", x / y; else print "-" }')
+      [[ "$ratio" != - ]] && fuel_ratios+=("$ratio")
+    fi
+    printf '%-13s %9s %9s %9s %9s  %s\n' "$kernel" "$n" "$(cell_for "$a")" "$(cell_for "$b")" "$ratio" "$check"
+  done
+  nk=${#KERNELS[@]}
+  cells=()
+  for list in unset_times set_times fuel_ratios; do
+    declare -n values=$list
+    g=$(geomean "${values[@]}")
+    [[ ${#values[@]} -lt $nk && $g != - ]] && g="$g(${#values[@]})"
+    cells+=("$g")
+    unset -n values
+  done
+  printf '%-13s %9s %9s %9s %9s\n' geomean "" "${cells[@]}"
+  echo
+  echo "Seconds: median whole-process wall time of raya run, without a step budget (unset)"
+  echo "and with --max-steps $FUEL_MAX_STEPS (set). ratio = set / unset: above 1 means the"
+  echo "budget checks cost time (DESIGN.md target: geomean under 1.05). Fuel is counted per"
+  echo "basic block in both columns. FAIL: a run failed; geomean(k): over k kernels."
+  finish
+fi
 
 header=$(printf '%-13s %9s' kernel N)
 for r in "${COLUMNS_SHOWN[@]}"; do header+=$(printf ' %13s' "$r"); done
@@ -389,10 +490,4 @@ echo "Seconds: median whole-process wall time. Ratios below 1 mean raya is faste
 echo "'!' after a time: checksum differs from the reference; FAIL: the run failed;"
 echo "n/a: runtime missing; geomean(k): over the k kernels that produced a time."
 
-if [[ ${#PROBLEMS[@]} -gt 0 ]]; then
-  echo
-  echo "PROBLEMS:"
-  printf '  %s\n' "${PROBLEMS[@]}"
-  exit 1
-fi
-exit 0
+finish

@@ -22,8 +22,7 @@
 #include <string_view>
 #include <utility>
 
-#include "vmcore/bytecode/verifier.hpp"
-#include "vmcore/compiler/compiler.hpp"
+#include "bench/compile_program.hpp"
 #include "vmcore/interp/context.hpp"
 
 namespace raya::vm {
@@ -34,21 +33,6 @@ namespace {
 // heap and slow run(), which scans all tasks. A fresh Context every this
 // many calls, with the clock paused, keeps each call's cost constant.
 constexpr int kCallsPerContext = 256;
-
-/// Compiles and verifies `source`; null (with `error` set) on failure.
-std::shared_ptr<const Module> compile_program(std::string_view source, std::string& error) {
-  Result<Module> compiled = compiler::compile_source("bench.raya", std::string(source));
-  if (!compiled.ok()) {
-    error = "compile error: " + compiled.error().render_diagnostics();
-    return nullptr;
-  }
-  Status verified = verify_module(compiled.value());
-  if (!verified.ok()) {
-    error = "verify error: " + verified.error().to_string();
-    return nullptr;
-  }
-  return std::make_shared<const Module>(std::move(compiled).value());
-}
 
 /// A Context with `module` loaded and its top-level code run; null (with
 /// `error` set) if that failed.
@@ -120,7 +104,7 @@ std::unique_ptr<Context> fresh_checked_context(const std::shared_ptr<const Modul
 /// Times calls of run(n) in a warm Context and reports operations per second.
 void time_run(benchmark::State& state, const Workload& w) {
   std::string error;
-  std::shared_ptr<const Module> module = compile_program(w.source, error);
+  std::shared_ptr<const Module> module = bench::compile_program(w.source, error);
   std::unique_ptr<Context> ctx = module ? fresh_checked_context(module, w, error) : nullptr;
   if (ctx == nullptr) {
     state.SkipWithError(error.c_str());

@@ -1,6 +1,8 @@
 #include "vmcore/heap/heap.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -126,6 +128,7 @@ void Heap::collect() {
   if (roots_ == nullptr || collecting_) return;
   collecting_ = true;
   auto start = std::chrono::steady_clock::now();
+  const uint64_t bytes_before = stats_.bytes_used;
   Marker marker(*this);
   roots_->trace_roots(marker);
   marker.drain();
@@ -134,13 +137,36 @@ void Heap::collect() {
   // Grow threshold: collect again once the heap has doubled (at least 256 KiB more).
   uint64_t grow = stats_.bytes_used < 128 * 1024 ? 256 * 1024 : stats_.bytes_used;
   next_gc_at_ = stats_.bytes_used + grow;
-  auto us = uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(
+  auto ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
                          std::chrono::steady_clock::now() - start)
                          .count());
+  const uint64_t us = ns / 1000;
   ++stats_.gc_count;
   stats_.gc_pause_total_us += us;
   if (us > stats_.gc_pause_max_us) stats_.gc_pause_max_us = us;
+  stats_.gc_pause_histogram.record(us);
   collecting_ = false;
+  if (gc_observer_) gc_observer_(GcEvent{ns, bytes_before, stats_.bytes_used});
+}
+
+uint64_t GcPauseHistogram::total() const {
+  uint64_t n = 0;
+  for (uint64_t c : counts) n += c;
+  return n;
+}
+
+uint64_t GcPauseHistogram::quantile_upper_bound_us(double q) const {
+  const uint64_t n = total();
+  if (n == 0) return 0;
+  // Nearest rank: the smallest bucket by which ceil(q * n) pauses are counted.
+  auto rank = uint64_t(std::ceil(std::clamp(q, 0.0, 1.0) * double(n)));
+  if (rank == 0) rank = 1;
+  uint64_t seen = 0;
+  for (size_t i = 0; i < kBuckets; ++i) {
+    seen += counts[i];
+    if (seen >= rank) return upper_bound_us(i);
+  }
+  return upper_bound_us(kBuckets - 1);
 }
 
 void Marker::drain() {

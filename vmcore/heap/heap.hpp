@@ -10,6 +10,9 @@
 // VmFatal (vm_fatal.hpp) to the Context::run boundary, which ends the context.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -33,13 +36,45 @@ class RootProvider {
   virtual void sweep_weak() = 0;
 };
 
+/// Collection pauses by length, in power-of-two microsecond buckets:
+/// bucket 0 counts pauses under 1 µs, bucket i (1 ≤ i < kBuckets - 1) those
+/// in [2^(i-1), 2^i) µs, and the last one everything from 2^22 µs (about
+/// 4 s) up. Recording is one increment per collection; the buckets are
+/// wide, so a quantile read from them is only good to a factor of two
+/// (exact pauses: Heap::set_gc_observer).
+struct GcPauseHistogram {
+  static constexpr size_t kBuckets = 24;
+  std::array<uint64_t, kBuckets> counts{};
+
+  static size_t bucket_of(uint64_t pause_us) {
+    return std::min<size_t>(size_t(std::bit_width(pause_us)), kBuckets - 1);
+  }
+  /// Exclusive upper bound of a bucket in µs; the last one has none (UINT64_MAX).
+  static uint64_t upper_bound_us(size_t bucket) {
+    return bucket + 1 < kBuckets ? uint64_t(1) << bucket : ~uint64_t(0);
+  }
+  void record(uint64_t pause_us) { ++counts[bucket_of(pause_us)]; }
+  uint64_t total() const;
+  /// The upper bound of the bucket holding the q-quantile pause (0 < q ≤ 1,
+  /// nearest rank): that share of the pauses was shorter. 0 when empty.
+  uint64_t quantile_upper_bound_us(double q) const;
+};
+
 struct HeapStats {
   uint64_t bytes_used = 0;
   uint64_t peak_bytes = 0;
   uint64_t gc_count = 0;
   uint64_t gc_pause_total_us = 0;
   uint64_t gc_pause_max_us = 0;
+  GcPauseHistogram gc_pause_histogram;  // every collection, gc_count in all
   uint64_t objects_live = 0;
+};
+
+/// What one collection did, for a GC observer.
+struct GcEvent {
+  uint64_t pause_ns = 0;  // wall time of the whole collection
+  uint64_t bytes_before = 0;
+  uint64_t bytes_after = 0;
 };
 
 class Heap {
@@ -88,6 +123,13 @@ class Heap {
 
   const HeapStats& stats() const { return stats_; }
   uint64_t bytes_used() const { return stats_.bytes_used; }
+  const GcPauseHistogram& gc_pause_histogram() const { return stats_.gc_pause_histogram; }
+
+  /// Called at the end of every collection (benchmarks and tracing record
+  /// exact pauses with it); empty to stop. The observer must not touch this
+  /// heap. Costs one test per collection when unset.
+  using GcObserver = std::function<void(const GcEvent&)>;
+  void set_gc_observer(GcObserver observer) { gc_observer_ = std::move(observer); }
 
   /// Disallows collection while a native step has unrooted pointers that it
   /// cannot easily root (used sparingly).
@@ -117,6 +159,7 @@ class Heap {
   int no_gc_depth_ = 0;
   bool collecting_ = false;
   HeapStats stats_;
+  GcObserver gc_observer_;
 };
 
 /// Marks reachable objects with an explicit stack (no recursion).

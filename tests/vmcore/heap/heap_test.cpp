@@ -313,6 +313,78 @@ TEST(Heap, NoGcScopeDefersCollection) {
   EXPECT_EQ(heap.stats().objects_live, 1u);
 }
 
+// --- pause statistics: counted, never timed (benchmarks measure them) ----------------------
+
+TEST(Heap, PauseBucketsArePowersOfTwoMicroseconds) {
+  EXPECT_EQ(GcPauseHistogram::bucket_of(0), 0u);  // under 1 µs
+  EXPECT_EQ(GcPauseHistogram::bucket_of(1), 1u);  // [1, 2)
+  EXPECT_EQ(GcPauseHistogram::bucket_of(2), 2u);  // [2, 4)
+  EXPECT_EQ(GcPauseHistogram::bucket_of(3), 2u);
+  EXPECT_EQ(GcPauseHistogram::bucket_of(4), 3u);
+  EXPECT_EQ(GcPauseHistogram::bucket_of(1000), 10u);  // [512, 1024)
+  EXPECT_EQ(GcPauseHistogram::bucket_of(~uint64_t(0)), GcPauseHistogram::kBuckets - 1);
+  for (size_t i = 0; i + 1 < GcPauseHistogram::kBuckets; ++i) {
+    const uint64_t upper = GcPauseHistogram::upper_bound_us(i);
+    EXPECT_EQ(GcPauseHistogram::bucket_of(upper - 1), i) << "bucket " << i;
+    EXPECT_EQ(GcPauseHistogram::bucket_of(upper), i + 1) << "bucket " << i;
+  }
+  EXPECT_EQ(GcPauseHistogram::upper_bound_us(GcPauseHistogram::kBuckets - 1), ~uint64_t(0));
+}
+
+TEST(Heap, PauseQuantileIsTheUpperBoundOfTheBucketHoldingThatRank) {
+  GcPauseHistogram h;
+  EXPECT_EQ(h.quantile_upper_bound_us(0.5), 0u);  // no collections yet
+  for (int i = 0; i < 90; ++i) h.record(5);        // [4, 8)
+  for (int i = 0; i < 9; ++i) h.record(100);       // [64, 128)
+  h.record(3000);                                  // [2048, 4096)
+  EXPECT_EQ(h.total(), 100u);
+  EXPECT_EQ(h.quantile_upper_bound_us(0.5), 8u);
+  EXPECT_EQ(h.quantile_upper_bound_us(0.9), 8u);
+  EXPECT_EQ(h.quantile_upper_bound_us(0.91), 128u);
+  EXPECT_EQ(h.quantile_upper_bound_us(0.99), 128u);
+  EXPECT_EQ(h.quantile_upper_bound_us(1.0), 4096u);
+}
+
+TEST(Heap, PauseHistogramCountsEveryCollectionOnce) {
+  ListRoots roots;
+  Heap heap;
+  heap.set_root_provider(&roots);
+  for (int i = 0; i < 100000; ++i) heap.make<Cell>(Value::int32(i));  // some automatic collections
+  for (int i = 0; i < 5; ++i) heap.collect();
+  const HeapStats& stats = heap.stats();
+  EXPECT_GE(stats.gc_count, 6u);
+  EXPECT_EQ(stats.gc_pause_histogram.total(), stats.gc_count);
+  EXPECT_EQ(&heap.gc_pause_histogram(), &stats.gc_pause_histogram);
+  // The longest pause lies in the last non-empty bucket.
+  size_t last = 0;
+  for (size_t i = 0; i < GcPauseHistogram::kBuckets; ++i)
+    if (stats.gc_pause_histogram.counts[i] != 0) last = i;
+  EXPECT_EQ(GcPauseHistogram::bucket_of(stats.gc_pause_max_us), last);
+}
+
+TEST(Heap, GcObserverSeesEveryCollectionWithItsBytes) {
+  ListRoots roots;
+  Heap heap;
+  heap.set_root_provider(&roots);
+  std::vector<GcEvent> events;
+  heap.set_gc_observer([&events](const GcEvent& e) { events.push_back(e); });
+  roots.live.push_back(heap.make<Cell>(Value::int32(0)));
+  for (int i = 0; i < 100; ++i) heap.make<Cell>(Value::int32(i));  // garbage
+  const uint64_t before = heap.bytes_used();
+  heap.collect();
+  ASSERT_EQ(events.size(), heap.stats().gc_count);
+  EXPECT_EQ(events.back().bytes_before, before);
+  EXPECT_EQ(events.back().bytes_after, heap.bytes_used());
+  EXPECT_EQ(events.back().bytes_after, size_class(sizeof(Cell)));  // only the rooted cell is left
+  uint64_t total_us = 0;
+  for (const GcEvent& e : events) total_us += e.pause_ns / 1000;
+  EXPECT_EQ(total_us, heap.stats().gc_pause_total_us);
+
+  heap.set_gc_observer(nullptr);  // unset: collections go on unobserved
+  heap.collect();
+  EXPECT_EQ(events.size() + 1, heap.stats().gc_count);
+}
+
 // --- jemalloc's view: nothing leaks across terminations ------------------------------------
 
 #ifndef RAYA_NO_JEMALLOC
