@@ -112,6 +112,7 @@ void trace_object(HeapObject* obj, Marker& m) {
     }
     case ObjectKind::Task:
     case ObjectKind::Bytes:
+    case ObjectKind::ForeignHandle:
       return;
   }
 }
