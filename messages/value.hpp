@@ -69,7 +69,9 @@ class Value {
   /// The member `key` of a map, or nullptr (also for non-maps).
   const Value* find(std::string_view key) const;
 
-  /// Deep equality; doubles compare bitwise-equal-or-== (NaN equals NaN).
+  /// Deep equality. Kinds must match (Int 2 != Double 2.0); doubles are
+  /// equal when == says so or both are NaN (so 0.0 == -0.0); maps compare
+  /// their members in order.
   friend bool operator==(const Value& a, const Value& b);
 
   /// Readable kind name for error messages ("map", "bytes", ...).
@@ -79,18 +81,43 @@ class Value {
   std::variant<std::monostate, bool, int64_t, double, std::string, Bytes, Array, Map, ForeignHandle> v_;
 };
 
-/// JSON text of a value. Plain JSON for null/bool/numbers/strings/arrays/maps
-/// (ints stay integers, doubles are written so they read back as doubles);
-/// bytes are {"$bytes": "<base64>"}, handles {"$handle": {"registry": r,
-/// "token": t}}, and a map whose only key starts with '$' is wrapped as
-/// {"$map": {...}} so every value reads back exactly.
+/// JSON text of a value, compact (no spaces):
+///  - null, bools, strings, arrays and maps are plain JSON (a map keeps its
+///    order); strings are UTF-8, and a byte sequence that is not valid UTF-8
+///    (only possible in a Value built by hand) is written as U+FFFD.
+///  - ints are written as integers; finite doubles always with a '.' or an
+///    exponent ("2.0", "1e+21", shortest form that reads back to the same
+///    bits), so they read back as doubles. NaN and the infinities are not
+///    JSON: they are {"$double": "NaN"}, {"$double": "Infinity"} and
+///    {"$double": "-Infinity"}.
+///  - bytes are {"$bytes": "<base64, standard alphabet, padded>"}, handles
+///    {"$handle": {"registry": r, "token": t}} (unsigned 64-bit integers).
+///  - so that every value reads back exactly, a map whose only key starts
+///    with '$' is wrapped as {"$map": {...}}; the inner object is the map
+///    itself, its member values encoded as above.
 std::string to_json(const Value& value);
-/// Parses the JSON form above. On error returns false and sets `error`
-/// (with the JSON path, e.g. "at $.items[3]: ..."). Nesting deeper than
-/// kMaxValueDepth is an error.
+
+/// Parses the JSON form above. On error returns false, leaves `out` as it
+/// was and sets `error` to a message naming the JSON path of the problem
+/// ("at $.items[3]: ..."; keys that are not identifiers are written
+/// ["like this"]). Rejected: invalid JSON (incl. invalid UTF-8 and lone
+/// surrogate escapes), duplicate keys in an object, an object whose only key
+/// starts with '$' but is not one of the tags above, malformed tag payloads,
+/// numbers beyond the double range, and nesting deeper than kMaxValueDepth
+/// arrays/maps. An integer literal outside the int64 range reads as a
+/// double (JSON from JavaScript writes large doubles that way). Parsing is
+/// iterative: hostile nesting never deepens the C++ stack.
 bool value_from_json(std::string_view json, Value& out, std::string& error);
 
-/// Deepest nesting accepted by the JSON reader and by marshalling.
+/// Deepest nesting of arrays and maps accepted by the JSON reader and by
+/// marshalling ([[1]] has depth 2). to_json, == and the destructor recurse
+/// once per level, so hand-built values should stay within it too.
 inline constexpr uint32_t kMaxValueDepth = 1000;
+
+/// Error paths, shared by the JSON reader ("$" root) and marshalling ("args"
+/// root): appends ".name" for an identifier-like key, ["any \"other\" key"]
+/// otherwise, and "[3]" for an index.
+void append_path_key(std::string& path, std::string_view key);
+void append_path_index(std::string& path, uint64_t index);
 
 }  // namespace raya::messages

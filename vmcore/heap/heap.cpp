@@ -59,6 +59,7 @@ const char* object_kind_name(ObjectKind kind) {
     case ObjectKind::ModuleInstance: return "ModuleInstance";
     case ObjectKind::Task: return "Task";
     case ObjectKind::Bytes: return "Bytes";
+    case ObjectKind::ForeignHandle: return "ForeignHandle";
   }
   return "?";
 }

@@ -23,6 +23,7 @@ enum class ObjectKind : uint8_t {
   ModuleInstance,  // per-context constants, globals and caches of a Module
   Task,            // a green thread: frames, registers, result (also its handle)
   Bytes,           // an immutable byte buffer (marshalled bytes, bytecode)
+  ForeignHandle,   // an opaque host reference (a marshalled handle)
 };
 
 const char* object_kind_name(ObjectKind kind);

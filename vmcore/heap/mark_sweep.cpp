@@ -127,6 +127,7 @@ void trace_object(HeapObject* obj, Marker& m) {
       return;
     }
     case ObjectKind::Bytes:
+    case ObjectKind::ForeignHandle:
       return;
   }
 }

@@ -101,6 +101,7 @@ String* Context::to_string(Value v) {
       out.append(static_cast<Class*>(o)->name_->view());
       return new_string(out);
     }
+    case ObjectKind::Bytes: return new_string_ascii("[Bytes " + std::to_string(static_cast<Bytes*>(o)->length_) + "]");
     case ObjectKind::Map: return intern_ascii("[object Map]");
     case ObjectKind::Set: return intern_ascii("[object Set]");
     case ObjectKind::Task: return new_string_ascii("[Task " + std::to_string(static_cast<Task*>(o)->id) + "]");

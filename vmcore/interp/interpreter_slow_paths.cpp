@@ -64,6 +64,12 @@ bool Interpreter::get_property(Value receiver, String* key, InlineCache* ic, Val
           return true;
         }
         break;
+      case ObjectKind::Bytes:
+        if (key == ctx_.length_key_) {
+          out = Value::int32(int32_t(static_cast<Bytes*>(h)->length_));
+          return true;
+        }
+        break;
       case ObjectKind::Map:
       case ObjectKind::Set:
         if (key == ctx_.size_key_) {
@@ -189,6 +195,7 @@ bool Interpreter::set_property(Value receiver, String* key, InlineCache* ic, Val
     ctx_.array_set_length(as_array(receiver), uint32_t(value.to_double()));
     return true;
   }
+  if (is_bytes(receiver)) return ctx_.throw_type_error("Bytes are immutable");
   if (!is_plain_object(receiver)) {
     return ctx_.throw_type_error("Cannot set property '" + key_text(ctx_, key) + "' on " +
                                  ctx_.describe_for_error(receiver));
@@ -276,6 +283,11 @@ bool Interpreter::get_element(Value receiver, Value key, Value& out, uint32_t re
     } else {
       out = Value::undefined();
     }
+    return true;
+  } else if (is_bytes(receiver) && key.is_number()) {
+    double d = key.to_double();
+    Bytes* b = as_bytes(receiver);
+    out = d >= 0 && d < b->length_ && d == std::floor(d) ? Value::int32(b->data()[uint32_t(d)]) : Value::undefined();
     return true;
   }
   if (receiver.is_nullish()) {

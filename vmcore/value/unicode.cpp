@@ -425,7 +425,9 @@ void append_code_point(std::u16string& out, char32_t code_point) {
   }
 }
 
-void append_utf8_as_utf16(std::u16string& out, std::string_view utf8) {
+namespace {
+
+void decode_utf8(std::u16string& out, std::string_view utf8, bool accept_wtf8) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
   std::size_t size = utf8.size();
   out.reserve(out.size() + size);
@@ -439,8 +441,8 @@ void append_utf8_as_utf16(std::u16string& out, std::string_view utf8) {
     }
     // The lead byte fixes the number of continuation bytes and the range of
     // the first one (Unicode Table 3-7), which excludes overlong forms and
-    // code points above U+10FFFF. For ED we also accept A0..BF: the WTF-8
-    // surrogates.
+    // code points above U+10FFFF. For ED we also accept A0..BF, the WTF-8
+    // surrogates, unless decoding strictly.
     int continuation_count = 0;
     unsigned char low = 0x80;
     unsigned char high = 0xBF;
@@ -452,6 +454,7 @@ void append_utf8_as_utf16(std::u16string& out, std::string_view utf8) {
       continuation_count = 2;
       value = lead & 0x0F;
       if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED && !accept_wtf8) high = 0x9F;
     } else if (lead >= 0xF0 && lead <= 0xF4) {
       continuation_count = 3;
       value = lead & 0x07;
@@ -484,6 +487,16 @@ void append_utf8_as_utf16(std::u16string& out, std::string_view utf8) {
   }
 }
 
+}  // namespace
+
+void append_utf8_as_utf16(std::u16string& out, std::string_view utf8) { decode_utf8(out, utf8, true); }
+
+std::u16string utf8_to_utf16_strict(std::string_view utf8) {
+  std::u16string out;
+  decode_utf8(out, utf8, false);
+  return out;
+}
+
 std::u16string utf8_to_utf16(std::string_view utf8) {
   std::u16string out;
   append_utf8_as_utf16(out, utf8);
@@ -502,6 +515,23 @@ void append_utf16_as_utf8(std::string& out, std::u16string_view utf16) {
 std::string utf16_to_utf8(std::u16string_view utf16) {
   std::string out;
   append_utf16_as_utf8(out, utf16);
+  return out;
+}
+
+std::string utf16_to_utf8_strict(std::u16string_view utf16) {
+  std::string out;
+  out.reserve(utf16.size());
+  for (std::size_t i = 0; i < utf16.size();) {
+    char16_t unit = utf16[i];
+    if (unit < 0x80) {  // the common case, one unit at a time
+      out += static_cast<char>(unit);
+      ++i;
+      continue;
+    }
+    CodePoint cp = decode_code_point(utf16, i);
+    append_utf8_code_point(out, is_surrogate(cp.value) ? kReplacementCharacter : cp.value);
+    i += cp.units;
+  }
   return out;
 }
 

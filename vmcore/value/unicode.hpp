@@ -47,6 +47,13 @@ void append_utf8_as_utf16(std::u16string& out, std::string_view utf8);
 std::string utf16_to_utf8(std::u16string_view utf16);
 void append_utf16_as_utf8(std::string& out, std::u16string_view utf16);
 
+/// Strict conversions for the boundary (messages::Value strings are UTF-8
+/// proper): a lone surrogate becomes U+FFFD in the UTF-8, and WTF-8
+/// surrogate bytes in the input are ill-formed (one U+FFFD per maximal
+/// ill-formed subpart, like any other invalid sequence).
+std::string utf16_to_utf8_strict(std::u16string_view utf16);
+std::u16string utf8_to_utf16_strict(std::string_view utf8);
+
 /// Latin-1 bytes (each byte one code point U+0000..U+00FF) to UTF-8, for
 /// strings stored one byte per unit.
 void append_latin1_as_utf8(std::string& out, std::string_view latin1);
