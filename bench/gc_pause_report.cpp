@@ -176,7 +176,7 @@ std::string run_once(const std::shared_ptr<const Module>& module, KernelReport& 
   heap.set_gc_observer([&report](const GcEvent& e) { report.pauses_ns.push_back(e.pause_ns); });
 
   auto start = std::chrono::steady_clock::now();
-  Status loaded = ctx.load(module);
+  auto loaded = ctx.load(module);
   RunOutcome outcome = loaded.ok() ? ctx.run_to_completion() : RunOutcome{};
   auto elapsed = std::chrono::steady_clock::now() - start;
   heap.set_gc_observer(nullptr);

@@ -55,6 +55,7 @@ struct Error {
   std::string name;                     // RuntimeError: the Raya error's name
   std::string stack;                    // RuntimeError: Raya stack trace
   uint64_t context_id = 0;              // which context raised it
+  uint64_t task_id = 0;                 // RuntimeError: the failed task
   uint64_t limit = 0;                   // limit errors: the configured limit
   uint64_t used = 0;                    // limit errors: what was used / requested
   std::string path;                     // MarshalError: where in the value

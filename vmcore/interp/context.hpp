@@ -141,6 +141,10 @@ class Context final : public RootProvider {
   /// task later removes it from this list.
   const std::vector<Task*>& unobserved_failures() const { return unobserved_failures_; }
   uint64_t unobserved_failure_count() const { return unobserved_failure_count_; }
+  /// The errors of unobserved_failures() (with task ids), which are then forgotten.
+  std::vector<Error> take_unobserved_failures();
+  /// runtime_error_of a failed task's exception, with the task's id.
+  Error task_error(const Task* task);
   /// Live (unfinished) tasks.
   size_t live_tasks() const { return live_tasks_.size(); }
   /// The error that ended the context (after RunOutcome::Kind::Fatal).

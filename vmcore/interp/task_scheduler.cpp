@@ -176,6 +176,20 @@ void Context::observe(Task* task) {
   }
 }
 
+Error Context::task_error(const Task* task) {
+  Error e = runtime_error_of(task->exception);
+  e.task_id = task->id;
+  return e;
+}
+
+std::vector<Error> Context::take_unobserved_failures() {
+  std::vector<Error> out;
+  for (Task* t : unobserved_failures_) out.push_back(task_error(t));
+  unobserved_failures_.clear();
+  unobserved_failure_count_ = 0;
+  return out;
+}
+
 bool Context::cancel_task(Task* task) {
   if (task->finished()) return false;
   if (task == current_task_) {

@@ -1,0 +1,150 @@
+// VmContext: the C++ embedding API of vmcore — one sandboxed Raya VM as a
+// plain, single-threaded object. It is what the actor layer wraps (one
+// VmContext per context actor) and what the `raya` command drives; read it
+// top to bottom to embed Raya without actors.
+//
+// Everything that crosses this API is boundary data (messages::Value,
+// messages::VmOptions/VmStats, messages::Error): no Raya value ever leaves the
+// context, and arguments are deep-copied in. Nothing here blocks, reads a
+// clock, or starts a thread: the embedding decides when to run and when
+// time passes.
+//
+// A typical host loop:
+//
+//   VmContext vm(options, {"log"});                 // limits + granted capabilities
+//   auto init = vm.load_source("plugin.raya", text); // compile, verify, link; top-level code queued
+//   auto call = vm.start("main", {messages::Value(42)});
+//   for (;;) {
+//     RunOutcome r = vm.run(100'000);                // a slice: at most ~100k steps
+//     for (HostRequest& req : vm.take_host_requests())
+//       ...  // a capability call: later vm.complete(req.id, value) or vm.fail(req.id, error)
+//            // a timer (sleep): vm.complete(req.id, {}) once req.delay_ms have passed
+//     for (TaskOutcome& done : vm.take_finished()) ...  // results of load/start tasks
+//     if (r.kind == RunOutcome::Kind::Fatal) ...      // a limit ended it: vm.fatal()
+//     if (r.kind == RunOutcome::Kind::Done) break;    // nothing can run, nothing pending
+//     // Waiting: every task waits on a request — wait for the host, then loop
+//   }
+//   vm.terminate();                                  // or let it go out of scope
+//
+// Limits (messages::VmOptions): maxHeapBytes (live data after a full GC;
+// exceeding it ends the context), maxTasks (live tasks; one more throws a
+// catchable TaskLimitExceeded in the creating task, or ends the context with
+// terminateOnTaskLimit), maxStepBudget (cumulative instructions, including
+// the work of builtins; ends the context), maxCpuTimeMs (CPU time of run()
+// slices; ends the context), maxCallDepth (catchable RangeError).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "messages/error.hpp"
+#include "messages/value.hpp"
+#include "messages/vm_options.hpp"
+#include "vmcore/bytecode/module.hpp"
+#include "vmcore/interp/host_request.hpp"
+#include "vmcore/result.hpp"
+
+namespace raya::vm {
+
+class Context;
+struct Task;
+struct RunOutcome;
+
+using TaskId = uint64_t;
+
+/// How a task the embedding started ended.
+struct TaskOutcome {
+  TaskId id = 0;
+  bool ok = false;
+  messages::Value value;  // ok: the task's result (undefined becomes null)
+  /// !ok: the task's error. An uncaught Raya error is a RuntimeError with the
+  /// error's name, message, Raya stack, context id and task id (a cancelled
+  /// task's name is "Cancelled"); a result that cannot be marshalled is a
+  /// MarshalError naming the path ("result.callback").
+  messages::Error error;
+};
+
+class VmContext {
+ public:
+  /// A fresh context: builtins installed, nothing loaded. `grants` are the
+  /// `host:` capabilities its programs may import.
+  explicit VmContext(const messages::VmOptions& options, std::vector<std::string> grants = {},
+                     uint64_t context_id = 1);
+  ~VmContext();
+  VmContext(const VmContext&) = delete;
+  VmContext& operator=(const VmContext&) = delete;
+
+  // --- loading -----------------------------------------------------------
+  // Each load links the module and queues a task running its top-level code
+  // (which may await); its outcome arrives through take_finished(). Exports
+  // of the most recently loaded module are what start() calls.
+
+  /// A module already decoded and verified (decode_and_verify_module).
+  Result<TaskId> load(std::shared_ptr<const Module> module);
+  /// `.ryb` bytes: decoded and verified first (VerifyError with an offset).
+  Result<TaskId> load_bytecode(std::span<const uint8_t> bytes);
+  /// Raya source: compiled first (CompileError with diagnostics). Imports of
+  /// other files are resolved relative to `path` on disk.
+  Result<TaskId> load_source(const std::string& path, const std::string& source);
+
+  // --- calling -------------------------------------------------------------
+
+  /// Queues a task calling the exported function `name` with deep copies of
+  /// `args` (charged to this context's heap). Errors: RuntimeError if there
+  /// is no such exported function, HeapLimitExceeded if the arguments do not
+  /// fit, MarshalError for integers a Raya number cannot hold exactly,
+  /// TaskLimitExceeded, Terminated / the fatal error once the context ended.
+  Result<TaskId> start(std::string_view name, const std::vector<messages::Value>& args);
+
+  // --- running -------------------------------------------------------------
+
+  /// Runs ready tasks round-robin for about `budget` steps (a slice).
+  RunOutcome run(uint64_t budget);
+
+  /// Requests of blocked tasks issued since the last call (see HostRequest).
+  std::vector<HostRequest> take_host_requests();
+  /// Completes a request: the task resumes with a deep copy of `result`
+  /// (ignored for timers). A result too large for the heap ends the context.
+  Status complete(uint64_t request_id, const messages::Value& result);
+  /// Fails a request: the task throws an Error named after `error.code`
+  /// (e.g. CapabilityFailed) with `error.message`, catchable in Raya.
+  Status fail(uint64_t request_id, const messages::Error& error);
+
+  // --- results ---------------------------------------------------------------
+
+  /// Tasks started by load/start that have finished since the last call,
+  /// in id order. Each is reported once and then forgotten.
+  std::vector<TaskOutcome> take_finished();
+  /// Cancels a task started by load/start: it fails with "Cancelled" (its
+  /// pending request, if any, is withdrawn). False if unknown or finished.
+  bool cancel(TaskId id);
+  /// Failed tasks no one awaited (not started by the embedding): their
+  /// errors, each reported once.
+  std::vector<messages::Error> take_unobserved_failures();
+
+  // --- observing and ending ------------------------------------------------
+
+  messages::VmStats stats() const;
+  /// The error that ended the context (a limit, or terminate()), or nullptr.
+  const messages::Error* fatal() const;
+  /// Frees everything the context owns now. Later calls fail with Terminated.
+  void terminate();
+  bool terminated() const { return ctx_ == nullptr; }
+
+ private:
+  Result<TaskId> hold_started(Task* task);
+  Status check_alive() const;
+
+  std::unique_ptr<Context> ctx_;
+  std::unordered_map<TaskId, Task*> started_;  // held by the context until reported
+  messages::VmStats final_stats_;
+  messages::Error end_;  // Terminated, once terminate() ran
+};
+
+}  // namespace raya::vm
