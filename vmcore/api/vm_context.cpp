@@ -29,16 +29,23 @@ Status VmContext::check_alive() const {
   return Ok{};
 }
 
-Result<TaskId> VmContext::hold_started(Task* task) {
-  started_[task->id] = task;  // Context::hold keeps it alive until released
-  return task->id;
+TaskId VmContext::add_started(Task* task) {
+  TaskId id = next_id_++;
+  started_[id].task = task;  // Context::hold keeps it alive until released
+  return id;
 }
 
 Result<TaskId> VmContext::load(std::shared_ptr<const Module> module) {
   if (Status s = check_alive(); !s) return s.error();
   Result<Task*> task = ctx_->load(std::move(module));
   if (!task) return task.error();
-  return hold_started(*task);
+  // The previous module's init task was kept for deferred calls; once it has
+  // been reported, nothing needs it any more.
+  if (init_task_ != nullptr &&
+      std::none_of(started_.begin(), started_.end(), [&](const auto& e) { return e.second.task == init_task_; }))
+    ctx_->release_task(init_task_);
+  init_task_ = *task;
+  return add_started(*task);
 }
 
 Result<TaskId> VmContext::load_bytecode(std::span<const uint8_t> bytes) {
@@ -57,6 +64,19 @@ Result<TaskId> VmContext::start(std::string_view name, const std::vector<message
   if (Status s = check_alive(); !s) return s.error();
   if (!ctx_->has_export(name))
     return messages::make_error(ErrorCode::RuntimeError, "the program exports no function '" + std::string(name) + "'");
+  if (init_task_ != nullptr && !init_task_->finished()) {
+    // Exports are set by the top-level code: call once it has run.
+    TaskId id = next_id_++;
+    started_[id].export_name = std::string(name);
+    started_[id].args = args;
+    return id;
+  }
+  Result<Task*> task = start_now(name, args);
+  if (!task) return task.error();
+  return add_started(*task);
+}
+
+Result<Task*> VmContext::start_now(std::string_view name, const std::vector<messages::Value>& args) {
   // The unmarshalled arguments stay rooted (as one array) until the task
   // holds them on its stack.
   Result<Value> list = unmarshal(*ctx_, messages::Value(messages::Value::Array(args)));
@@ -69,12 +89,43 @@ Result<TaskId> VmContext::start(std::string_view name, const std::vector<message
     if (Status s = check_alive(); !s) return s.error();
     return messages::make_error(ErrorCode::RuntimeError, "the export '" + std::string(name) + "' is not a function");
   }
-  return hold_started(task);
+  return task;
+}
+
+bool VmContext::start_deferred_calls() {
+  if (init_task_ == nullptr || !init_task_->finished()) return false;
+  bool started = false;
+  for (auto& [id, entry] : started_) {
+    if (entry.task != nullptr || entry.outcome || entry.export_name.empty()) continue;
+    TaskOutcome failed;
+    failed.id = id;
+    if (init_task_->state == TaskState::Failed) {
+      failed.error = ctx_->task_error(init_task_);
+      failed.error.message = "cannot call '" + entry.export_name +
+                             "': the module's top-level code failed: " + failed.error.name + ": " + failed.error.message;
+      entry.outcome = std::move(failed);
+      continue;
+    }
+    Result<Task*> task = start_now(entry.export_name, entry.args);
+    if (!task) {
+      failed.error = task.error();
+      entry.outcome = std::move(failed);
+      continue;
+    }
+    entry.task = *task;
+    entry.args.clear();
+    started = true;
+  }
+  return started;
 }
 
 RunOutcome VmContext::run(uint64_t budget) {
   if (ctx_ == nullptr) return RunOutcome{RunOutcome::Kind::Fatal, 0};
-  return ctx_->run(budget);
+  start_deferred_calls();
+  RunOutcome r = ctx_->run(budget);
+  // Calls that waited for the top-level code are runnable now.
+  if (r.kind != RunOutcome::Kind::Fatal && start_deferred_calls()) r.kind = RunOutcome::Kind::Yielded;
+  return r;
 }
 
 std::vector<HostRequest> VmContext::take_host_requests() {
@@ -95,14 +146,20 @@ Status VmContext::fail(uint64_t request_id, const messages::Error& error) {
 std::vector<TaskOutcome> VmContext::take_finished() {
   std::vector<TaskOutcome> out;
   if (ctx_ == nullptr) return out;
-  std::vector<TaskId> done;
-  for (const auto& [id, task] : started_)
-    if (task->finished()) done.push_back(id);
-  std::sort(done.begin(), done.end());
-  for (TaskId id : done) {
-    Task* task = started_[id];
+  for (auto it = started_.begin(); it != started_.end();) {
+    Started& entry = it->second;
+    if (entry.outcome) {
+      out.push_back(std::move(*entry.outcome));
+      it = started_.erase(it);
+      continue;
+    }
+    if (entry.task == nullptr || !entry.task->finished()) {
+      ++it;
+      continue;
+    }
+    Task* task = entry.task;
     TaskOutcome o;
-    o.id = id;
+    o.id = it->first;
     if (task->state == TaskState::Done) {
       Result<messages::Value> v = marshal(*ctx_, task->result, "result");
       o.ok = v.ok();
@@ -112,10 +169,9 @@ std::vector<TaskOutcome> VmContext::take_finished() {
       o.error = ctx_->task_error(task);
     }
     o.error.context_id = ctx_->options().context_id;
-    if (!o.ok) o.error.task_id = id;
-    ctx_->release_task(task);
-    started_.erase(id);
+    if (task != init_task_) ctx_->release_task(task);  // the init task decides deferred calls
     out.push_back(std::move(o));
+    it = started_.erase(it);
   }
   return out;
 }
@@ -123,8 +179,16 @@ std::vector<TaskOutcome> VmContext::take_finished() {
 bool VmContext::cancel(TaskId id) {
   if (ctx_ == nullptr) return false;
   auto it = started_.find(id);
-  if (it == started_.end()) return false;
-  return ctx_->cancel_task(it->second);
+  if (it == started_.end() || it->second.outcome) return false;
+  if (it->second.task == nullptr) {
+    TaskOutcome o;
+    o.id = id;
+    o.error = messages::make_error(ErrorCode::RuntimeError, "the call was cancelled before it started");
+    o.error.name = "Cancelled";
+    it->second.outcome = std::move(o);
+    return true;
+  }
+  return ctx_->cancel_task(it->second.task);
 }
 
 std::vector<messages::Error> VmContext::take_unobserved_failures() {
@@ -147,6 +211,7 @@ void VmContext::terminate() {
   end_ = ctx_->fatal().code != ErrorCode::None ? ctx_->fatal()
                                                : messages::make_error(ErrorCode::Terminated, "the context was terminated");
   started_.clear();
+  init_task_ = nullptr;
   ctx_.reset();  // frees every object, task and pending request it owns
 }
 

@@ -35,6 +35,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -56,6 +57,9 @@ class Context;
 struct Task;
 struct RunOutcome;
 
+/// A task started through this API (load or start). Numbered by the
+/// VmContext; HostRequest::task_id numbers the Raya tasks themselves (a
+/// program's own tasks included), which is a different series.
 using TaskId = uint64_t;
 
 /// How a task the embedding started ended.
@@ -96,7 +100,9 @@ class VmContext {
   // --- calling -------------------------------------------------------------
 
   /// Queues a task calling the exported function `name` with deep copies of
-  /// `args` (charged to this context's heap). Errors: RuntimeError if there
+  /// `args` (charged to this context's heap). Called before the module's
+  /// top-level code has finished, the call waits for it (and fails with the
+  /// initialisation's error if that fails). Errors: RuntimeError if there
   /// is no such exported function, HeapLimitExceeded if the arguments do not
   /// fit, MarshalError for integers a Raya number cannot hold exactly,
   /// TaskLimitExceeded, Terminated / the fatal error once the context ended.
@@ -138,11 +144,25 @@ class VmContext {
   bool terminated() const { return ctx_ == nullptr; }
 
  private:
-  Result<TaskId> hold_started(Task* task);
+  /// A task started through the API, or a call waiting for the module's
+  /// top-level code to finish.
+  struct Started {
+    Task* task = nullptr;  // held by the Context until reported
+    std::string export_name;
+    std::vector<messages::Value> args;
+    std::optional<TaskOutcome> outcome;  // decided without running (a failed deferred call)
+  };
+  TaskId add_started(Task* task);
+  Result<Task*> start_now(std::string_view name, const std::vector<messages::Value>& args);
+  /// Starts deferred calls once the module's top-level code has finished.
+  /// True if any started.
+  bool start_deferred_calls();
   Status check_alive() const;
 
   std::unique_ptr<Context> ctx_;
-  std::unordered_map<TaskId, Task*> started_;  // held by the context until reported
+  std::map<TaskId, Started> started_;
+  TaskId next_id_ = 1;
+  Task* init_task_ = nullptr;  // the latest module's top-level code (also in started_ until reported)
   messages::VmStats final_stats_;
   messages::Error end_;  // Terminated, once terminate() ran
 };
