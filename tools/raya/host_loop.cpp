@@ -17,7 +17,7 @@ void HostLoop::take_requests() {
     } else {
       // Unreachable while the command grants no host: capabilities (load
       // refuses the import); answer rather than leave the task hanging.
-      ctx_.fail_host_request(r.id, messages::make_error(messages::ErrorCode::CapabilityFailed,
+      (void)ctx_.fail_host_request(r.id, messages::make_error(messages::ErrorCode::CapabilityFailed,
                                                         "the raya command provides no capability '" + r.capability + "'"));
     }
   }

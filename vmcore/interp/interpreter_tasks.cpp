@@ -33,7 +33,7 @@ Interpreter::AwaitResult Interpreter::await_value(Value v, Value& out) {
     task_.blocked_on = BlockReason::Await;
     task_.awaiting = v;
     task_.await_pending = 1;
-    t->waiters.push_back({&task_, ++task_.wait_epoch});
+    t->add_waiter(&task_, ++task_.wait_epoch);
     return AwaitResult::Blocked;
   }
   if (!is_array(v)) {
@@ -61,7 +61,7 @@ Interpreter::AwaitResult Interpreter::await_value(Value v, Value& out) {
     uint32_t epoch = ++task_.wait_epoch;
     for (uint32_t i = 0; i < array->length_; ++i) {
       Value e = array->elements_[i];
-      if (is_task(e) && !as_task(e)->finished()) as_task(e)->waiters.push_back({&task_, epoch});
+      if (is_task(e) && !as_task(e)->finished()) as_task(e)->add_waiter(&task_, epoch);
     }
     task_.state = TaskState::Blocked;
     task_.blocked_on = BlockReason::Await;

@@ -76,6 +76,19 @@ struct Task : HeapObject {
 
   Task() : HeapObject(ObjectKind::Task) {}
   bool finished() const { return state == TaskState::Done || state == TaskState::Failed; }
+
+  /// Registers `waiter` (blocked with `epoch`). Entries go stale when a
+  /// waiter wakes for another reason (an `await [...]` woken by a failure);
+  /// they are dropped whenever the list would grow, so a long-lived task
+  /// awaited in a loop keeps a list as long as its live waiters.
+  void add_waiter(Task* waiter, uint32_t epoch) {
+    if (waiters.size() == waiters.capacity() && !waiters.empty()) {
+      std::erase_if(waiters, [](const Waiter& w) {
+        return w.task->wait_epoch != w.epoch || w.task->state != TaskState::Blocked;
+      });
+    }
+    waiters.push_back({waiter, epoch});
+  }
 };
 
 /// How console.log shows a task handle: "[Task 3 done]".

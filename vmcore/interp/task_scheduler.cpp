@@ -130,7 +130,7 @@ void Context::on_task_finished(Task* first) {
         task->blocked_on = BlockReason::Adopt;
         task->awaiting = task->result;
         task->result = Value::undefined();
-        other->waiters.push_back({task, ++task->wait_epoch});
+        other->add_waiter(task, ++task->wait_epoch);
         continue;
       }
     }
