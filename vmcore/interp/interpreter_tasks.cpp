@@ -29,6 +29,7 @@ Interpreter::AwaitResult Interpreter::await_value(Value v, Value& out) {
       return AwaitResult::Ready;
     }
     if (t->state == TaskState::Failed) return ctx_.throw_value(t->exception), AwaitResult::Threw;
+    // Blocked before registering: add_waiter drops entries of tasks that are not.
     task_.state = TaskState::Blocked;
     task_.blocked_on = BlockReason::Await;
     task_.awaiting = v;
@@ -58,15 +59,16 @@ Interpreter::AwaitResult Interpreter::await_value(Value v, Value& out) {
   if (pending > 0) {
     // Registered with every unfinished task: woken when the last finishes or
     // any fails; the Await then runs again and rescans.
+    // Blocked before registering: add_waiter drops entries of tasks that are not.
+    task_.state = TaskState::Blocked;
+    task_.blocked_on = BlockReason::Await;
+    task_.awaiting = v;
+    task_.await_pending = pending;
     uint32_t epoch = ++task_.wait_epoch;
     for (uint32_t i = 0; i < array->length_; ++i) {
       Value e = array->elements_[i];
       if (is_task(e) && !as_task(e)->finished()) as_task(e)->add_waiter(&task_, epoch);
     }
-    task_.state = TaskState::Blocked;
-    task_.blocked_on = BlockReason::Await;
-    task_.awaiting = v;
-    task_.await_pending = pending;
     return AwaitResult::Blocked;
   }
   Rooted<Value> source(ctx_, v);
