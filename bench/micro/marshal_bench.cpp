@@ -1,7 +1,8 @@
 // Marshalling micro-benchmarks: the cost of moving data across a context
 // boundary, on one ~1 MB tree — 2,000 records of
-// {id, name, email, tags: [...], nested: {score, active, counts: [...],
-// owner: {first, last}}} — the shape of a typical task argument or result.
+// {id, name, email, description, tags: [...], nested: {score, active,
+// counts: [...], owner: {first, last}, note}} — the shape of a typical task
+// argument or result.
 //
 //   Marshal/Unmarshal  messages::Value -> Raya heap (allocation, interning
 //                      keys, UTF-8 -> UTF-16); garbage from earlier
@@ -36,12 +37,14 @@ M make_records() {
     M::Array tags;
     for (int t = 0; t < 2 + i % 4; ++t) tags.emplace_back(kTags[(i + t) % 6]);
     M::Array counts;
-    for (int c = 0; c < 8; ++c) counts.emplace_back(int64_t(i * 8 + c));
+    for (int c = 0; c < 12; ++c) counts.emplace_back(int64_t(i * 8 + c));
     std::string id = std::to_string(i);
     records.emplace_back(M::Map{
         {"id", M(int64_t(i))},
         {"name", M("Record number " + id + " \xE2\x80\x94 caf\xC3\xA9 edition")},
         {"email", M("user" + id + "@example.com")},
+        {"description", M("Record " + id + " of the benchmark set: a paragraph of ordinary text, the kind a "
+                                            "task result carries, with a little punctuation and no escapes.")},
         {"tags", M(std::move(tags))},
         {"nested",
          M::Map{{"score", M(i * 0.25 + 0.125)},
