@@ -101,7 +101,8 @@ class Marshaller {
   Marshaller(Context& ctx, std::string_view root, MarshalStats& stats)
       : ctx_(ctx), path_(root), stats_(stats), limit_(marshal_size_limit(ctx)) {}
 
-  /// Converts `v` into `out`; on failure error() says why.
+  /// Converts `v` into `out` (which is null on entry); on failure
+  /// take_error() says why.
   bool convert(Value v, messages::Value& out, uint32_t depth) {
     ++stats_.nodes;
     if (!count(kNodeBytes)) return false;
