@@ -8,8 +8,8 @@
 //  1. Boost.JSON's SAX parser (basic_parser) validates the text and records
 //     it as a flat tape of tokens; strings go to one arena. The tape keeps
 //     what the DOM parser of Boost 1.81 would lose: every duplicate key, and
-//     the text of each number (1.81 parses doubles imprecisely, so pass 2
-//     re-reads the text with std::from_chars).
+//     exact doubles (1.81 parses them imprecisely, so the handler re-reads
+//     each number's text with std::from_chars).
 //  2. A converter walks the tape with an explicit stack and builds the
 //     Value. It sees a whole object's size before its members, which is what
 //     the tagged forms need: whether {"$map": {"$x": 1}} is a wrapper (and

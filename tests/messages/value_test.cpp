@@ -6,10 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
 #include <limits>
-#include <random>
 #include <string>
+
+#include "tests/messages/value_test_support.hpp"
 
 namespace raya::messages {
 namespace {
@@ -366,93 +366,8 @@ TEST(MessagesValueJson, LargeMapsStillDetectDuplicateKeys) {
 
 // --- fuzz -----------------------------------------------------------------------
 
-/// Random trees of every kind, with the awkward cases over-represented:
-/// '$' keys, NaN/Infinity/-0.0/subnormal doubles, multi-byte strings.
-class RandomValues {
- public:
-  explicit RandomValues(uint32_t seed) : rng_(seed) {}
-
-  Value tree(int depth) {
-    // Mostly containers near the root, only scalars at depth 6.
-    int kind = depth >= 6 ? pick(7) : depth < 4 && pick(3) != 0 ? 7 + pick(2) : pick(9);
-    switch (kind) {
-      case 0: return Value();
-      case 1: return Value(pick(2) == 1);
-      case 2: return Value(random_int());
-      case 3: return Value(random_double());
-      case 4: return Value(random_string());
-      case 5: {
-        Bytes b(size_t(pick(12)));
-        for (auto& byte : b) byte = uint8_t(pick(256));
-        return Value(std::move(b));
-      }
-      case 6: return Value(ForeignHandle{u64(), u64()});
-      case 7: {
-        Array a;
-        for (int i = pick(6); i > 0; --i) a.push_back(tree(depth + 1));
-        return Value(std::move(a));
-      }
-      default: {
-        Map m;
-        for (int i = pick(6); i > 0; --i) {
-          std::string key = random_key();
-          bool unique = true;
-          for (const auto& member : m) unique = unique && member.first != key;
-          if (unique) m.emplace_back(std::move(key), tree(depth + 1));
-        }
-        return Value(std::move(m));
-      }
-    }
-  }
-
- private:
-  int pick(int n) { return int(rng_() % uint32_t(n)); }
-  uint64_t u64() { return uint64_t(rng_()) << 32 | rng_(); }
-
-  int64_t random_int() {
-    switch (pick(4)) {
-      case 0: return pick(100) - 50;
-      case 1: return int64_t(u64());
-      case 2: return pick(2) ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-      default: return int64_t(u64() >> pick(64));
-    }
-  }
-
-  double random_double() {
-    switch (pick(6)) {
-      case 0: return std::nan("");
-      case 1: return pick(2) ? HUGE_VAL : -HUGE_VAL;
-      case 2: return pick(2) ? 0.0 : -0.0;
-      case 3: return double(pick(2000) - 1000);  // integral doubles stay doubles
-      case 4: {
-        double d;
-        uint64_t bits = u64();
-        std::memcpy(&d, &bits, sizeof d);
-        return std::isnan(d) ? 1.5 : d;  // any bit pattern, subnormals included
-      }
-      default: return std::uniform_real_distribution<double>(-1e6, 1e6)(rng_);
-    }
-  }
-
-  std::string random_string() {
-    static const char* const pieces[] = {"a", "Z", "0", " ", "\"", "\\", "\n", "\x01", "$", "\xC3\xA9",
-                                         "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xEF\xBF\xBD", "/"};
-    std::string s;
-    for (int i = pick(8); i > 0; --i) s += pieces[pick(int(std::size(pieces)))];
-    return s;
-  }
-
-  std::string random_key() {
-    static const char* const keys[] = {"a", "b", "id", "$", "$map", "$bytes", "$double", "$handle",
-                                       "$x", "", "a b", "\xC3\xA9t\xC3\xA9", "registry", "token"};
-    return keys[pick(int(std::size(keys)))];
-  }
-
-  std::mt19937 rng_;
-};
-
 TEST(MessagesValueJson, RandomTreesRoundTripExactly) {
-  RandomValues random(20260121);
+  testing::RandomValues random(20260121);
   size_t total_bytes = 0;
   for (int i = 0; i < 2000; ++i) {
     Value v = random.tree(0);

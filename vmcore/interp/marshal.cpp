@@ -47,6 +47,40 @@ bool has_lone_surrogate(std::u16string_view units) {
   return false;
 }
 
+/// Where the converter is, as a stack of map keys and array indexes. The
+/// text ("args.items[3].name") is only built for an error message.
+class PathStack {
+ public:
+  explicit PathStack(std::string_view root) : root_(root) {}
+
+  void push_key(const std::string* key) { segments_.push_back(Segment{key, 0}); }
+  void push_index() { segments_.push_back(Segment{nullptr, 0}); }
+  void set_key(const std::string* key) { segments_.back().key = key; }
+  void set_index(uint64_t index) { segments_.back().index = index; }
+  void pop() { segments_.pop_back(); }
+  size_t depth() const { return segments_.size(); }
+
+  /// The root and the first `depth` segments (all of them by default).
+  std::string text(size_t depth = SIZE_MAX) const {
+    std::string out(root_);
+    for (size_t i = 0; i < segments_.size() && i < depth; ++i) {
+      if (segments_[i].key != nullptr)
+        messages::append_path_key(out, *segments_[i].key);
+      else
+        messages::append_path_index(out, segments_[i].index);
+    }
+    return out;
+  }
+
+ private:
+  struct Segment {
+    const std::string* key;  // a map member (valid while it is on the stack), or null
+    uint64_t index;          // an array element
+  };
+  std::string_view root_;
+  std::vector<Segment> segments_;
+};
+
 /// Calls f(key, value, flags) for each own property in insertion order
 /// (dictionary objects keep their own order; shaped ones their slot order).
 template <class F>
@@ -67,7 +101,8 @@ class Marshaller {
   Marshaller(Context& ctx, std::string_view root, MarshalStats& stats)
       : ctx_(ctx), path_(root), stats_(stats), limit_(marshal_size_limit(ctx)) {}
 
-  /// Converts `v` into `out`; on failure error() says why.
+  /// Converts `v` into `out` (which is null on entry); on failure
+  /// take_error() says why.
   bool convert(Value v, messages::Value& out, uint32_t depth) {
     ++stats_.nodes;
     if (!count(kNodeBytes)) return false;
@@ -135,13 +170,13 @@ class Marshaller {
     // Paths are short in practice: scan the first levels, hash the rest.
     size_t scanned = std::min(open_.size(), kScannedLevels);
     for (size_t i = 0; i < scanned; ++i)
-      if (open_[i].obj == obj) return fail_cycle(open_[i].path_length);
+      if (open_[i].obj == obj) return fail_cycle(open_[i].path_depth);
     if (open_.size() > kScannedLevels) {
       auto it = deep_open_.find(obj);
       if (it != deep_open_.end()) return fail_cycle(it->second);
     }
-    if (open_.size() >= kScannedLevels) deep_open_.emplace(obj, path_.size());
-    open_.push_back(Open{obj, path_.size()});
+    if (open_.size() >= kScannedLevels) deep_open_.emplace(obj, path_.depth());
+    open_.push_back(Open{obj, path_.depth()});
     return true;
   }
   void leave() {
@@ -154,12 +189,12 @@ class Marshaller {
     out = messages::Value(messages::Value::Array());
     messages::Value::Array& items = out.as_array();
     items.resize(a->length_);
-    size_t mark = path_.size();
+    path_.push_index();
     for (uint32_t i = 0; i < a->length_; ++i) {
-      messages::append_path_index(path_, i);
+      path_.set_index(i);
       if (!convert(a->elements_[i], items[i], depth)) return false;
-      path_.resize(mark);
     }
+    path_.pop();
     leave();
     return true;
   }
@@ -168,24 +203,21 @@ class Marshaller {
     if (!enter(obj, depth)) return false;
     out = messages::Value(messages::Value::Map());
     messages::Value::Map& members = out.as_map();
-    size_t mark = path_.size();
     bool ok = true;
     for_each_own_property(obj, [&](String* key, Value value, uint8_t flags) {
       // Own accessors fail even when not enumerable (object-literal getters
       // are not): skipping them would silently drop data.
       if (!ok || !(flags & (kPropEnumerable | kPropAccessor))) return;
-      std::string name = utf16_to_utf8_strict(key->view());
-      messages::append_path_key(path_, name);
-      ok = convert_member(std::move(name), key, value, flags, members, depth);
-      if (ok) path_.resize(mark);
+      ok = convert_member(key, value, flags, members, depth);
     });
     if (!ok) return false;
     leave();
     return true;
   }
 
-  bool convert_member(std::string name, String* key, Value value, uint8_t flags, messages::Value::Map& members,
-                      uint32_t depth) {
+  bool convert_member(String* key, Value value, uint8_t flags, messages::Value::Map& members, uint32_t depth) {
+    std::string name = utf16_to_utf8_strict(key->view());
+    path_.push_key(&name);
     if (flags & kPropAccessor) return fail("a getter/setter property cannot be marshalled");
     if (!count(name.size())) return false;
     if (has_lone_surrogate(key->view())) {
@@ -194,7 +226,10 @@ class Marshaller {
           return fail("another key of this object has the same UTF-8 form (lone surrogates become U+FFFD)");
     }
     members.emplace_back(std::piecewise_construct, std::forward_as_tuple(std::move(name)), std::forward_as_tuple());
-    return convert(value, members.back().second, depth);
+    path_.set_key(&members.back().first);
+    if (!convert(value, members.back().second, depth)) return false;
+    path_.pop();
+    return true;
   }
 
   /// "an instance of class Point cannot be marshalled (...)", from the
@@ -214,28 +249,31 @@ class Marshaller {
   bool count(uint64_t bytes) {
     stats_.bytes += bytes;
     if (stats_.bytes <= limit_) return true;
-    error_ = marshal_error(ctx_, path_,
-                           "value too large to marshal (more than " + std::to_string(limit_) + " bytes) at " + path_);
+    std::string path = path_.text();
+    error_ = marshal_error(ctx_, path,
+                           "value too large to marshal (more than " + std::to_string(limit_) + " bytes) at " + path);
     return false;
   }
 
-  bool fail(std::string reason) {
-    error_ = marshal_error(ctx_, path_, path_ + ": " + reason);
+  bool fail(const std::string& reason) {
+    std::string path = path_.text();
+    error_ = marshal_error(ctx_, path, path + ": " + reason);
     return false;
   }
-  bool fail_cycle(size_t earlier_path_length) {
-    error_ = marshal_error(ctx_, path_, "cycle: " + path_ + " refers back to " + path_.substr(0, earlier_path_length));
+  bool fail_cycle(size_t earlier_depth) {
+    std::string path = path_.text();
+    error_ = marshal_error(ctx_, path, "cycle: " + path + " refers back to " + path_.text(earlier_depth));
     return false;
   }
 
   struct Open {
     const HeapObject* obj;
-    size_t path_length;  // path_ of the container, for cycle messages
+    size_t path_depth;  // path_.depth() at the container, for cycle messages
   };
   static constexpr size_t kScannedLevels = 16;
 
   Context& ctx_;
-  std::string path_;
+  PathStack path_;
   MarshalStats& stats_;
   uint64_t limit_;
   Error error_;
@@ -286,7 +324,7 @@ class Unmarshaller {
   }
 
   Error take_error() { return std::move(error_); }
-  const std::string& path() const { return path_; }
+  std::string path() const { return path_.text(); }
 
  private:
   bool check_depth(uint32_t depth) {
@@ -299,14 +337,14 @@ class Unmarshaller {
     if (items.size() > Context::kMaxArrayLength)
       return fail("array of " + std::to_string(items.size()) + " elements is longer than the maximum array length");
     Rooted<Array*> array(ctx_, ctx_.new_array(uint32_t(items.size())));
-    size_t mark = path_.size();
+    path_.push_index();
     for (size_t i = 0; i < items.size(); ++i) {
-      messages::append_path_index(path_, i);
+      path_.set_index(i);
       Value element;
       if (!convert(items[i], element, depth)) return false;
       array->elements_[i] = element;
-      path_.resize(mark);
     }
+    path_.pop();
     out = Value::object(array.get());
     return true;
   }
@@ -317,17 +355,17 @@ class Unmarshaller {
     // object switches to dictionary mode anyway).
     uint32_t inline_slots = uint32_t(std::clamp<size_t>(members.size(), 4, 16));
     Rooted<Object*> obj(ctx_, ctx_.new_object(ctx_.object_prototype(), inline_slots));
-    size_t mark = path_.size();
+    path_.push_key(nullptr);
     for (const auto& [name, value] : members) {
-      messages::append_path_key(path_, name);
+      path_.set_key(&name);
       Value v;
       if (!convert(value, v, depth)) return false;
       Rooted<Value> member(ctx_, v);
       // Plain data: "__proto__" is an ordinary key here.
       String* key = ctx_.intern(utf8_to_utf16_strict(name));
       ctx_.define_own_property(obj, key, member);
-      path_.resize(mark);
     }
+    path_.pop();
     out = Value::object(obj.get());
     return true;
   }
@@ -338,13 +376,14 @@ class Unmarshaller {
     return ctx_.new_string(utf8_to_utf16_strict(utf8));
   }
 
-  bool fail(std::string reason) {
-    error_ = marshal_error(ctx_, path_, path_ + ": " + reason);
+  bool fail(const std::string& reason) {
+    std::string path = path_.text();
+    error_ = marshal_error(ctx_, path, path + ": " + reason);
     return false;
   }
 
   Context& ctx_;
-  std::string path_;
+  PathStack path_;
   MarshalStats& stats_;
   Error error_;
 };

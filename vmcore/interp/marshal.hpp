@@ -12,8 +12,10 @@
 //
 // Conversions at the boundary:
 //  - numbers: an int, or an integral double that is not -0 with |x| <= 2^53,
-//    becomes Int; other doubles (NaN, the infinities, -0) stay Double. An
-//    integral Double therefore comes back from a round trip as an Int.
+//    becomes Int; other doubles (fractions, beyond 2^53, NaN, the
+//    infinities, -0) stay Double. Raya has one number type, so a Double 2.0
+//    sent in comes back out as Int 2, and an Int beyond +-2^53 cannot come
+//    in at all.
 //  - strings are UTF-16 inside and UTF-8 outside: a lone surrogate becomes
 //    U+FFFD, and so does ill-formed UTF-8 coming in. Two keys of one object
 //    that only differ in lone surrogates would collide: a MarshalError.

@@ -6,10 +6,9 @@
 #include "vmcore/interp/marshal.hpp"
 
 #include <cmath>
-#include <cstring>
 #include <limits>
-#include <random>
 
+#include "tests/messages/value_test_support.hpp"
 #include "tests/vmcore/interp/context_test_support.hpp"
 #include "vmcore/object/foreign_handle.hpp"
 
@@ -78,6 +77,11 @@ M through_f(Context& ctx, const M& m) {
 }
 
 Result<M> marshal_value(Context& ctx, Value v) { return marshal(ctx, v, "args"); }
+
+/// A program returning `levels` arrays nested in each other.
+std::string nested_arrays_program(int levels) {
+  return "let x: any = [];\nfor (let i = 1; i < " + std::to_string(levels) + "; i++) x = [x];\nreturn x;";
+}
 
 // --- marshal: what crosses ------------------------------------------------------
 
@@ -188,45 +192,49 @@ TEST(Marshal, StatsCountNodesAndEstimatedBytes) {
 
 // --- marshal: what does not cross -------------------------------------------------
 
-TEST(Marshal, FunctionsAreErrorsNamingThePath) {
+/// A program whose result must not marshal, where, and why: the message is
+/// "<path>: <reason>".
+struct Rejection {
+  const char* source;
+  const char* path;
+  const char* reason;
+};
+
+void expect_rejected(const Rejection& c) {
+  SCOPED_TRACE(c.source);
   Context ctx;
-  expect_marshal_error(marshal_result(ctx, "return {a: [1, () => 1]};"), "args.a[1]",
-                       "args.a[1]: a function cannot be marshalled");
-  expect_marshal_error(marshal_result(ctx, "return [{f: Math.max}];"), "args[0].f",
-                       "args[0].f: a function cannot be marshalled");
+  expect_marshal_error(marshal_result(ctx, c.source), c.path, std::string(c.path) + ": " + c.reason);
+}
+
+constexpr const char* kOnlyData = " cannot be marshalled (only plain objects, arrays and primitives)";
+
+TEST(Marshal, FunctionsAreErrorsNamingThePath) {
+  expect_rejected({"return {a: [1, () => 1]};", "args.a[1]", "a function cannot be marshalled"});
+  expect_rejected({"return [{f: Math.max}];", "args[0].f", "a function cannot be marshalled"});
 }
 
 TEST(Marshal, ClassesAndTheirInstancesAreErrors) {
-  Context ctx;
-  expect_marshal_error(marshal_result(ctx, "class A {}\nreturn {k: A};"), "args.k",
-                       "args.k: a class cannot be marshalled");
-  expect_marshal_error(
-      marshal_result(ctx, "class Point { x = 1; }\nreturn {items: [{name: new Point()}]};"), "args.items[0].name",
-      "args.items[0].name: an instance of class Point cannot be marshalled (only plain objects, arrays and primitives)");
-  expect_marshal_error(
-      marshal_result(ctx, "class A {}\nclass B extends A {}\nreturn [new B()];"), "args[0]",
-      "args[0]: an instance of class B cannot be marshalled (only plain objects, arrays and primitives)");
-  expect_marshal_error(marshal_result(ctx, "const proto = {}; return [Object.create(proto)];"), "args[0]",
-                       "args[0]: an object whose prototype is not Object.prototype cannot be marshalled (only "
-                       "plain objects, arrays and primitives)");
+  expect_rejected({"class A {}\nreturn {k: A};", "args.k", "a class cannot be marshalled"});
+  std::string point = std::string("an instance of class Point") + kOnlyData;
+  expect_rejected({"class Point { x = 1; }\nreturn {items: [{name: new Point()}]};", "args.items[0].name",
+                   point.c_str()});
+  std::string b = std::string("an instance of class B") + kOnlyData;
+  expect_rejected({"class A {}\nclass B extends A {}\nreturn [new B()];", "args[0]", b.c_str()});
+  std::string custom = std::string("an object whose prototype is not Object.prototype") + kOnlyData;
+  expect_rejected({"const proto = {}; return [Object.create(proto)];", "args[0]", custom.c_str()});
 }
 
 TEST(Marshal, ErrorObjectsAreErrors) {
-  Context ctx;
-  expect_marshal_error(
-      marshal_result(ctx, "return {e: new TypeError(\"bad\")};"), "args.e",
-      "args.e: an instance of class TypeError cannot be marshalled (only plain objects, arrays and primitives)");
-  expect_marshal_error(
-      marshal_result(ctx, "let caught: any = null;\nconst n: any = null;\ntry { n.x; } catch (e) { caught = e; }\nreturn [caught];"),
-      "args[0]",
-      "args[0]: an instance of class TypeError cannot be marshalled (only plain objects, arrays and primitives)");
+  std::string type_error = std::string("an instance of class TypeError") + kOnlyData;
+  expect_rejected({"return {e: new TypeError(\"bad\")};", "args.e", type_error.c_str()});
+  expect_rejected({"let caught: any = null;\nconst n: any = null;\ntry { n.x; } catch (e) { caught = e; }\n"
+                   "return [caught];",
+                   "args[0]", type_error.c_str()});
 }
 
 TEST(Marshal, MapsAndSetsAreErrors) {
-  Context ctx;
-  expect_marshal_error(marshal_result(ctx, "return {m: new Map()};"), "args.m", "args.m: a Map cannot be marshalled");
-  expect_marshal_error(marshal_result(ctx, "return [1, new Set([1])];"), "args[1]",
-                       "args[1]: a Set cannot be marshalled");
+  expect_rejected({"return {m: new Map()};", "args.m", "a Map cannot be marshalled"});
+  expect_rejected({"return [1, new Set([1])];", "args[1]", "a Set cannot be marshalled"});
 }
 
 TEST(Marshal, TasksAndIteratorsAreErrors) {
@@ -241,12 +249,11 @@ TEST(Marshal, TasksAndIteratorsAreErrors) {
 }
 
 TEST(Marshal, GettersAndSettersAreErrors) {
-  Context ctx;
-  expect_marshal_error(marshal_result(ctx, "return {ok: 1, inner: {get x() { return 1; }}};"), "args.inner.x",
-                       "args.inner.x: a getter/setter property cannot be marshalled");
-  expect_marshal_error(marshal_result(ctx, "return {set y(v: number) {}};"), "args.y",
-                       "args.y: a getter/setter property cannot be marshalled");
+  expect_rejected({"return {ok: 1, inner: {get x() { return 1; }}};", "args.inner.x",
+                   "a getter/setter property cannot be marshalled"});
+  expect_rejected({"return {set y(v: number) {}};", "args.y", "a getter/setter property cannot be marshalled"});
   // Enumerable ones too (live module exports are defined that way).
+  Context ctx;
   Rooted<Object*> o(ctx, ctx.new_plain_object());
   Rooted<Accessor*> accessor(ctx, ctx.heap().make<Accessor>());
   ctx.define_own_property(o, ctx.intern_ascii("live"), Value::object(accessor.get()), kPropAccessor | kPropEnumerable);
@@ -268,13 +275,21 @@ TEST(Marshal, KeysThatDifferOnlyInLoneSurrogatesCollide) {
 }
 
 TEST(Marshal, CyclesAreErrorsNamingBothEnds) {
-  Context ctx;
-  expect_marshal_error(marshal_result(ctx, "const o: any = {a: {}}; o.a.b = o.a; return o;"), "args.a.b",
-                       "cycle: args.a.b refers back to args.a");
-  expect_marshal_error(marshal_result(ctx, "const a: any[] = [1]; a.push(a); return a;"), "args[1]",
-                       "cycle: args[1] refers back to args");
-  expect_marshal_error(marshal_result(ctx, "const o: any = {}; o[\"a b\"] = [o]; return o;"), "args[\"a b\"][0]",
-                       "cycle: args[\"a b\"][0] refers back to args");
+  struct Cycle {
+    const char* source;
+    const char* path;
+    const char* back_to;
+  };
+  const Cycle cycles[] = {
+      {"const o: any = {a: {}}; o.a.b = o.a; return o;", "args.a.b", "args.a"},
+      {"const a: any[] = [1]; a.push(a); return a;", "args[1]", "args"},
+      {"const o: any = {}; o[\"a b\"] = [o]; return o;", "args[\"a b\"][0]", "args"},
+  };
+  for (const Cycle& c : cycles) {
+    Context ctx;
+    expect_marshal_error(marshal_result(ctx, c.source), c.path,
+                         std::string("cycle: ") + c.path + " refers back to " + c.back_to);
+  }
 }
 
 TEST(Marshal, CyclesFarDownAPathAreFound) {
@@ -337,7 +352,7 @@ TEST(Marshal, AnUnlimitedHeapBoundsOutputAtOneGiB) {
 TEST(Marshal, NestingIsCappedAtTheMaximumDepth) {
   Context ctx;
   // 1000 arrays deep is fine...
-  M ok = marshal_ok(ctx, "let x: any = [];\nfor (let i = 1; i < 1000; i++) x = [x];\nreturn x;");
+  M ok = marshal_ok(ctx, nested_arrays_program(1000));
   EXPECT_TRUE(ok.is_array());
   // ...1001 is not; the error names the container that is one too deep.
   Result<M> r = marshal_result(ctx, "let x: any = {};\nfor (let i = 1; i < 1001; i++) x = {k: x};\nreturn x;");
@@ -346,20 +361,20 @@ TEST(Marshal, NestingIsCappedAtTheMaximumDepth) {
   expect_marshal_error(r, path, path + ": nested deeper than 1000 levels");
 }
 
-TEST(Marshal, DeepNestingBeyondTheCapStopsAtTheCap) {
-  // Collecting at every allocation makes building the nest quadratic.
+// Far beyond the cap; collecting at every allocation makes building the
+// nest quadratic, so a stress build builds less of it.
 #ifdef RAYA_GC_STRESS
-  const char* program = "let x: any = [];\nfor (let i = 0; i < 3000; i++) x = [x];\nreturn x;";
+constexpr int kHostileLevels = 3000;
 #else
-  const char* program = "let x: any = [];\nfor (let i = 0; i < 100000; i++) x = [x];\nreturn x;";
+constexpr int kHostileLevels = 100000;
 #endif
+
+TEST(Marshal, DeepNestingBeyondTheCapStopsAtTheCap) {
   Context ctx;
-  Result<M> r = marshal_result(ctx, program);
-  ASSERT_FALSE(r.ok());
+  Result<M> r = marshal_result(ctx, nested_arrays_program(kHostileLevels));
   std::string path = "args";
   for (int i = 0; i < 1000; ++i) path += "[0]";
-  EXPECT_EQ(r.error().path, path);
-  EXPECT_EQ(r.error().message, path + ": nested deeper than 1000 levels");
+  expect_marshal_error(r, path, path + ": nested deeper than 1000 levels");
 }
 
 // --- unmarshal ---------------------------------------------------------------------
@@ -527,95 +542,11 @@ TEST(Unmarshal, BytesComeBackUnchanged) {
 
 // --- random round trips --------------------------------------------------------------
 
-/// Random boundary values that survive messages -> Raya -> messages exactly.
-/// Raya has one number type, so an integral Double (2.0) comes back as Int 2:
-/// the generator makes doubles that are not integral (or NaN, the
-/// infinities, -0.0, which stay doubles) and ints within +-2^53. Keys are
-/// unique per map and include "__proto__" and index-like keys.
-class RandomBoundaryValues {
- public:
-  explicit RandomBoundaryValues(uint32_t seed) : rng_(seed) {}
-
-  M tree(int depth) {
-    int kind = depth >= 6 ? pick(7) : depth < 3 && pick(3) != 0 ? 7 + pick(2) : pick(9);
-    switch (kind) {
-      case 0: return M();
-      case 1: return M(pick(2) == 1);
-      case 2: return M(random_int());
-      case 3: return M(random_double());
-      case 4: return M(random_string());
-      case 5: {
-        MBytes b(size_t(pick(10)));
-        for (auto& byte : b) byte = uint8_t(pick(256));
-        return M(std::move(b));
-      }
-      case 6: return M(messages::ForeignHandle{u64(), u64()});
-      case 7: {
-        MArray a;
-        for (int i = pick(6); i > 0; --i) a.push_back(tree(depth + 1));
-        return M(std::move(a));
-      }
-      default: {
-        MMap m;
-        for (int i = pick(6); i > 0; --i) {
-          std::string key = random_key();
-          bool unique = true;
-          for (const auto& member : m) unique = unique && member.first != key;
-          if (unique) m.emplace_back(std::move(key), tree(depth + 1));
-        }
-        return M(std::move(m));
-      }
-    }
-  }
-
- private:
-  int pick(int n) { return int(rng_() % uint32_t(n)); }
-  uint64_t u64() { return uint64_t(rng_()) << 32 | rng_(); }
-
-  int64_t random_int() {
-    constexpr int64_t kMax = int64_t(1) << 53;
-    switch (pick(4)) {
-      case 0: return pick(200) - 100;
-      case 1: return int64_t(int32_t(rng_()));
-      case 2: return pick(2) ? kMax : -kMax;
-      default: return int64_t(u64() % uint64_t(2 * kMax + 1)) - kMax;
-    }
-  }
-
-  double random_double() {
-    switch (pick(5)) {
-      case 0: return std::nan("");
-      case 1: return pick(2) ? HUGE_VAL : -HUGE_VAL;
-      case 2: return -0.0;
-      case 3: {
-        // Any finite non-integral bit pattern, subnormals included.
-        for (;;) {
-          uint64_t bits = u64();
-          double d;
-          std::memcpy(&d, &bits, sizeof d);
-          if (std::isfinite(d) && d != std::trunc(d)) return d;
-        }
-      }
-      default: return double(pick(2000000) - 1000000) + 0.5;
-    }
-  }
-
-  std::string random_string() {
-    static const char* const pieces[] = {"a", "Z", "0", " ", "\"", "\\", "\n", "$", "\xC3\xA9", "\xE2\x82\xAC",
-                                         "\xF0\x9F\x98\x80", "\xEF\xBF\xBD"};
-    std::string s;
-    for (int i = pick(8); i > 0; --i) s += pieces[pick(int(std::size(pieces)))];
-    return s;
-  }
-
-  std::string random_key() {
-    static const char* const keys[] = {"a", "b", "id", "length", "__proto__", "constructor", "0", "1", "10",
-                                       "$map", "$x", "", "a b", "\xC3\xA9t\xC3\xA9", "\xF0\x9F\x98\x80"};
-    return keys[pick(int(std::size(keys)))];
-  }
-
-  std::mt19937 rng_;
-};
+/// Raya has one number type, so an integral Double (2.0) comes back as Int
+/// 2, and an Int beyond 2^53 does not fit: the random trees here have ints
+/// within +-2^53 and only doubles that stay doubles (non-integral ones, NaN,
+/// the infinities, -0.0). Everything else survives exactly.
+constexpr messages::testing::RandomValueOptions kBoundaryValues{int64_t(1) << 53, false};
 
 TEST(MarshalRoundTrip, RandomValuesSurviveUnmarshalAndMarshal) {
   // Collecting at every allocation is slow; fewer trees still cover the
@@ -626,7 +557,7 @@ TEST(MarshalRoundTrip, RandomValuesSurviveUnmarshalAndMarshal) {
   constexpr int kTrees = 2000;
 #endif
   Context ctx;
-  RandomBoundaryValues random(42);
+  messages::testing::RandomValues random(42, kBoundaryValues);
   for (int i = 0; i < kTrees; ++i) {
     M original = random.tree(0);
     SCOPED_TRACE("tree " + std::to_string(i) + ": " + messages::to_json(original));

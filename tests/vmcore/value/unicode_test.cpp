@@ -92,6 +92,27 @@ TEST(UnicodeUtf16, RoundTripsEveryUnitSequence) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Strict conversions (the boundary: messages::Value strings)
+
+TEST(UnicodeStrict, LoneSurrogatesBecomeReplacementCharacters) {
+  const std::string fffd = bytes({0xEF, 0xBF, 0xBD});
+  EXPECT_EQ(utf16_to_utf8_strict(u"plain ascii"), "plain ascii");
+  EXPECT_EQ(utf16_to_utf8_strict(u""), "");
+  EXPECT_EQ(utf16_to_utf8_strict(u"caf\u00e9 \U0001F600"), "caf\xC3\xA9 \xF0\x9F\x98\x80");
+  const char16_t lone[] = {u'a', 0xD800, u'b', 0xDC00, 0xD83D, 0xDE00, 0xDBFF};
+  EXPECT_EQ(utf16_to_utf8_strict(std::u16string_view(lone, 7)),
+            "a" + fffd + "b" + fffd + bytes({0xF0, 0x9F, 0x98, 0x80}) + fffd);
+}
+
+TEST(UnicodeStrict, Wtf8SurrogatesAreIllFormed) {
+  // Each byte of ED A0 80 is a maximal ill-formed subpart once ED may only
+  // be followed by 80..9F.
+  EXPECT_EQ(utf8_to_utf16_strict(bytes({0xED, 0xA0, 0x80})), u"\ufffd\ufffd\ufffd");
+  EXPECT_EQ(utf8_to_utf16_strict(bytes({0xED, 0x9F, 0xBF})), u"\ud7ff");
+  EXPECT_EQ(utf8_to_utf16_strict(bytes({0x61, 0xFF, 0xF0, 0x9F, 0x98, 0x80})), u"a\ufffd\U0001F600");
+}
+
 TEST(UnicodeLatin1, EncodesHighBytesAsTwoByteUtf8) {
   std::string out;
   append_latin1_as_utf8(out, bytes({0x41, 0xE9, 0xFF}));
