@@ -75,8 +75,10 @@ void Context::convert_to_dictionary(Object* obj) {
     dict->entries.push_back({key, obj->slots_[info.slot], flags, false});
   }
   Rooted<Object*> o(*this, obj);
+  // Allocate before charging: a refused allocation must not leave the
+  // dictionary's bytes charged (the object keeps its shape and slots).
+  Rooted<Shape*> own_root(*this, heap_.make<Shape>());  // private: never matches an inline cache
   heap_.charge_external(int64_t(dict->entries.capacity() * sizeof(PropertyDict::Entry)));
-  Shape* own_root = heap_.make<Shape>();  // private: never matches an inline cache
   own_root->proto_ = o->shape_->proto_;
   o->shape_ = own_root;
   o->dict_ = std::move(dict);
@@ -128,11 +130,23 @@ void Context::define_own_property(Object* obj, String* key, Value value, uint8_t
       e.flags = flags;
       return;
     }
-    size_t before = obj->dict_->entries.capacity();
+    auto& entries = obj->dict_->entries;
+    if (entries.size() == entries.capacity()) {
+      // Charge the growth before making it, so a refused charge (heap limit,
+      // which a caught unmarshal survives) leaves no uncharged entry behind.
+      // The charge may collect: keep the key, value and object alive.
+      Rooted<Object*> o(*this, obj);
+      Rooted<String*> k(*this, key);
+      Rooted<Value> v(*this, value);
+      size_t grown = std::max<size_t>(8, entries.capacity() * 2);
+      heap_.charge_external(int64_t((grown - entries.capacity()) * sizeof(PropertyDict::Entry)));
+      o->dict_->entries.reserve(grown);
+      obj = o;
+      key = k;
+      value = v;
+    }
     obj->dict_->index[key] = uint32_t(obj->dict_->entries.size());
     obj->dict_->entries.push_back({key, value, flags, false});
-    size_t after = obj->dict_->entries.capacity();
-    if (after != before) heap_.charge_external(int64_t((after - before) * sizeof(PropertyDict::Entry)));
     return;
   }
   PropertyInfo info;
