@@ -298,6 +298,8 @@ class Inspector {
       }
       case ObjectKind::Iterator: return "[Iterator]";
       case ObjectKind::Task: return task_description(static_cast<const Task*>(o));
+      case ObjectKind::Bytes: return "[Bytes " + std::to_string(static_cast<const Bytes*>(o)->length_) + "]";
+      case ObjectKind::ForeignHandle: return "[ForeignHandle]";
       default: return "[object]";
     }
 

@@ -102,6 +102,7 @@ String* Context::to_string(Value v) {
       return new_string(out);
     }
     case ObjectKind::Bytes: return new_string_ascii("[Bytes " + std::to_string(static_cast<Bytes*>(o)->length_) + "]");
+    case ObjectKind::ForeignHandle: return intern_ascii("[ForeignHandle]");
     case ObjectKind::Map: return intern_ascii("[object Map]");
     case ObjectKind::Set: return intern_ascii("[object Set]");
     case ObjectKind::Task: return new_string_ascii("[Task " + std::to_string(static_cast<Task*>(o)->id) + "]");
@@ -152,6 +153,8 @@ std::string Context::describe_for_error(Value v) {
     case ObjectKind::Map: return "a Map";
     case ObjectKind::Set: return "a Set";
     case ObjectKind::Task: return "a task";
+    case ObjectKind::Bytes: return "a byte buffer";
+    case ObjectKind::ForeignHandle: return "a foreign handle";
     default: return "an object";
   }
 }
