@@ -7,121 +7,19 @@
 // to jemalloc; a context ended by a limit leaves others in the thread alone.
 #include "vmcore/api/vm_context.hpp"
 
-#include <gtest/gtest.h>
-
-#include <map>
 #include <string>
 #include <vector>
 
+#include "tests/vmcore/api/vm_context_test_support.hpp"
+#include "tests/vmcore/heap/jemalloc_stats.hpp"
 #include "vmcore/bytecode/encoder.hpp"
 #include "vmcore/compiler/compiler.hpp"
-#include "vmcore/interp/context.hpp"
-
-#ifndef RAYA_NO_JEMALLOC
-#include <jemalloc/jemalloc.h>
-#endif
 
 namespace raya::vm {
 namespace {
 
-using M = messages::Value;
-using MArray = messages::Value::Array;
-using MMap = messages::Value::Map;
-using MBytes = messages::Value::Bytes;
-using Kind = RunOutcome::Kind;
-
-/// A VmContext driven the way an embedding drives one: run slices until no
-/// task is ready, collecting the host requests and finished tasks each slice
-/// produces.
-struct Embedding {
-  VmContext vm;
-  std::vector<HostRequest> requests;   // taken, not yet answered by the test
-  std::map<TaskId, TaskOutcome> done;  // every outcome take_finished gave
-  uint64_t steps = 0;                  // sum of RunOutcome::steps
-
-  explicit Embedding(const messages::VmOptions& options = {}, std::vector<std::string> grants = {})
-      : vm(options, std::move(grants)) {}
-
-  RunOutcome run_until_idle(uint64_t budget = 1u << 20) {
-    RunOutcome r;
-    for (int slices = 0; slices < 100000; ++slices) {
-      r = vm.run(budget);
-      steps += r.steps;
-      collect();
-      if (r.kind != Kind::Yielded) return r;
-    }
-    ADD_FAILURE() << "never became idle";
-    return r;
-  }
-
-  void collect() {
-    for (HostRequest& req : vm.take_host_requests()) requests.push_back(std::move(req));
-    for (TaskOutcome& o : vm.take_finished()) done[o.id] = std::move(o);
-  }
-
-  TaskId load(const std::string& source) {
-    Result<TaskId> id = vm.load_source("main.raya", source);
-    if (!id) {
-      ADD_FAILURE() << id.error().to_string() << "\n" << id.error().render_diagnostics();
-      return 0;
-    }
-    return *id;
-  }
-
-  /// Loads `source` and runs its top-level code, which must succeed.
-  void load_and_run(const std::string& source) {
-    TaskId id = load(source);
-    EXPECT_EQ(run_until_idle().kind, Kind::Done) << (vm.fatal() ? vm.fatal()->to_string() : "");
-    expect_value(id);
-  }
-
-  TaskId start(std::string_view name, const std::vector<M>& args = {}) {
-    Result<TaskId> id = vm.start(name, args);
-    if (!id) {
-      ADD_FAILURE() << id.error().to_string();
-      return 0;
-    }
-    return *id;
-  }
-
-  /// The outcome of a finished task (a failure if it has not finished).
-  TaskOutcome outcome(TaskId id) {
-    auto it = done.find(id);
-    if (it == done.end()) {
-      ADD_FAILURE() << "task " << id << " has not finished";
-      return TaskOutcome{};
-    }
-    return it->second;
-  }
-
-  M expect_value(TaskId id) {
-    TaskOutcome o = outcome(id);
-    EXPECT_TRUE(o.ok) << o.error.to_string() << "\n" << o.error.stack;
-    return o.value;
-  }
-
-  messages::Error expect_error(TaskId id) {
-    TaskOutcome o = outcome(id);
-    EXPECT_FALSE(o.ok) << messages::to_json(o.value);
-    return o.error;
-  }
-
-  /// Calls export `name` and runs until idle; its value.
-  M call(std::string_view name, const std::vector<M>& args = {}) {
-    TaskId id = start(name, args);
-    EXPECT_EQ(run_until_idle().kind, Kind::Done) << (vm.fatal() ? vm.fatal()->to_string() : "");
-    return expect_value(id);
-  }
-
-  /// The one request taken so far (and forgets it).
-  HostRequest only_request() {
-    EXPECT_EQ(requests.size(), 1u);
-    if (requests.empty()) return HostRequest{};
-    HostRequest r = requests.front();
-    requests.clear();
-    return r;
-  }
-};
+using namespace vm_context_test;  // NOLINT: test helpers
+using test::jemalloc_allocated;
 
 messages::VmOptions options_with_max_tasks(uint32_t n) {
   messages::VmOptions o;
@@ -810,21 +708,6 @@ TEST(VmContext, TerminatingAContextEndedByALimitKeepsTheLimitAsItsError) {
   EXPECT_EQ(e.vm.start("main", {}).error().code, ErrorCode::StepBudgetExceeded);
 }
 
-#ifndef RAYA_NO_JEMALLOC
-/// Bytes jemalloc has handed out and not got back, after flushing this
-/// thread's cache (as heap_test.cpp measures).
-bool jemalloc_allocated(uint64_t& out) {
-  if (mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0) != 0) return false;
-  uint64_t epoch = 1;
-  size_t size = sizeof(epoch);
-  if (mallctl("epoch", &epoch, &size, &epoch, size) != 0) return false;
-  size_t allocated = 0;
-  size = sizeof(allocated);
-  if (mallctl("stats.allocated", &allocated, &size, nullptr, 0) != 0) return false;
-  out = allocated;
-  return true;
-}
-#endif
 
 /// Tasks blocked every way a task can block when the context ends: on host
 /// calls (taken and not yet taken), on timers, awaiting each other, adopting
