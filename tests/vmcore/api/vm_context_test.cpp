@@ -34,7 +34,7 @@ TEST(VmContext, LoadedTopLevelCodeIsATaskWhoseReturnValueIsReported) {
   TaskId id = e.load("const xs = [1, 2, 3];\nreturn { sum: xs[0] + xs[1] + xs[2], label: \"top\" };\n");
   EXPECT_NE(id, 0u);
   EXPECT_EQ(e.run_until_idle().kind, Kind::Done);
-  EXPECT_EQ(e.expect_value(id), M(MMap{{"sum", 6}, {"label", "top"}}));
+  EXPECT_EQ(json(e.expect_value(id)), json(M(MMap{{"sum", 6}, {"label", "top"}})));
   // Reported once, then forgotten.
   EXPECT_TRUE(e.vm.take_finished().empty());
 }
@@ -43,7 +43,7 @@ TEST(VmContext, TopLevelCodeWithoutAReturnGivesNull) {
   Embedding e;
   TaskId id = e.load("let x = 1;\n");
   e.run_until_idle();
-  EXPECT_EQ(e.expect_value(id), M());
+  EXPECT_EQ(json(e.expect_value(id)), json(M()));
 }
 
 TEST(VmContext, SourceWithASyntaxErrorGivesCompileErrorWithItsLocation) {
@@ -70,8 +70,8 @@ TEST(VmContext, BytecodeOfACompiledModuleRunsLikeItsSource) {
   Result<TaskId> id = e.vm.load_bytecode(bytes);
   ASSERT_TRUE(id.ok()) << id.error().to_string();
   e.run_until_idle();
-  EXPECT_EQ(e.expect_value(*id), M(7));
-  EXPECT_EQ(e.call("twice", {M(21)}), M(42));
+  EXPECT_EQ(json(e.expect_value(*id)), json(M(7)));
+  EXPECT_EQ(json(e.call("twice", {M(21)})), json(M(42)));
 }
 
 TEST(VmContext, CorruptBytecodeGivesVerifyErrorAndLeavesTheContextUsable) {
@@ -112,7 +112,7 @@ TEST(VmContext, StartOfAnUnknownExportIsRefusedNamingIt) {
   Result<TaskId> r2 = e.vm.start("answer", {});
   ASSERT_FALSE(r2.ok());
   EXPECT_NE(r2.error().message.find("'answer'"), std::string::npos) << r2.error().message;
-  EXPECT_EQ(e.call("main"), M(1));
+  EXPECT_EQ(json(e.call("main")), json(M(1)));
 }
 
 TEST(VmContext, StartBeforeAnythingIsLoadedIsRefused) {
@@ -138,7 +138,7 @@ TEST(VmContext, ArgumentsOfEveryKindArriveAndComeBackUnchanged) {
                  M(MArray{M(1), M("two"), M(MArray{})}),
                  M(MMap{{"b", M(1)}, {"a", M(MArray{M(2)})}, {"nested", M(MMap{{"k", M("v")}})}}),
                  M(messages::ForeignHandle{7, 99})};
-  EXPECT_EQ(e.call("echo", args), M(args));
+  EXPECT_EQ(json(e.call("echo", args)), json(M(args)));
 }
 
 TEST(VmContext, ArgumentsAreOrdinaryRayaValuesInsideTheTask) {
@@ -151,16 +151,16 @@ export function describe(n, d, s, b, xs, m, bytes) {
 )");
   M v = e.call("describe", {M(41), M(1.25), M("abc"), M(true), M(MArray{M(1), M("x")}),
                             M(MMap{{"z", M(1)}, {"inner", M(MMap{{"k", M(5)}})}}), M(MBytes{9, 8, 7})});
-  EXPECT_EQ(v, M(MArray{"number", 42, 2.5, 3, "ABC", "yes", 2, "x", "z,inner", 5, 3, 8}));
+  EXPECT_EQ(json(v), json(M(MArray{"number", 42, 2.5, 3, "ABC", "yes", 2, "x", "z,inner", 5, 3, 8})));
 }
 
 TEST(VmContext, ArgumentsAreCopiesThatTheTaskMayChange) {
   Embedding e;
   e.load_and_run("export function grow(xs) { xs.push(4); return xs.length; }\n");
   MArray xs = {M(1), M(2), M(3)};
-  EXPECT_EQ(e.call("grow", {M(xs)}), M(4));
+  EXPECT_EQ(json(e.call("grow", {M(xs)})), json(M(4)));
   EXPECT_EQ(xs.size(), 3u);
-  EXPECT_EQ(e.call("grow", {M(xs)}), M(4));  // each call gets its own copy
+  EXPECT_EQ(json(e.call("grow", {M(xs)})), json(M(4)));  // each call gets its own copy
 }
 
 TEST(VmContext, AnIntegerThatARayaNumberCannotHoldIsAMarshalErrorAtStart) {
@@ -171,7 +171,7 @@ TEST(VmContext, AnIntegerThatARayaNumberCannotHoldIsAMarshalErrorAtStart) {
   EXPECT_EQ(r.error().code, ErrorCode::MarshalError);
   EXPECT_NE(r.error().path.find("big"), std::string::npos) << r.error().path;
   EXPECT_EQ(e.vm.fatal(), nullptr);
-  EXPECT_EQ(e.call("f", {M(3)}), M(3));
+  EXPECT_EQ(json(e.call("f", {M(3)})), json(M(3)));
 }
 
 TEST(VmContext, AsyncExportGivesItsValueNotATaskHandle) {
@@ -185,13 +185,13 @@ export async function main(x) {
   return { a, b };
 }
 )");
-  EXPECT_EQ(e.call("main", {M(12)}), M(MMap{{"a", M(6)}, {"b", M(3)}}));
+  EXPECT_EQ(json(e.call("main", {M(12)})), json(M(MMap{{"a", M(6)}, {"b", M(3)}})));
 }
 
 TEST(VmContext, ExportReturningATaskGivesThatTasksValue) {
   Embedding e;
   e.load_and_run("async function later(x) { return x + 1; }\nexport function main(x) { return later(x); }\n");
-  EXPECT_EQ(e.call("main", {M(1)}), M(2));
+  EXPECT_EQ(json(e.call("main", {M(1)})), json(M(2)));
 }
 
 TEST(VmContext, AResultThatCannotBeMarshalledIsAMarshalErrorWithItsPath) {
@@ -265,7 +265,7 @@ TEST(VmContext, HostCallIssuesARequestWithTheCapabilityAndItsArgumentsAsAnArray)
   EXPECT_EQ(req.kind, HostRequest::Kind::Call);
   EXPECT_EQ(req.capability, "lookup");
   EXPECT_EQ(req.task_id, id);
-  EXPECT_EQ(req.args, M(MArray{M("user:1"), M(3), M(MArray{M(true), M()})}));
+  EXPECT_EQ(json(req.args), json(M(MArray{M("user:1"), M(3), M(MArray{M(true), M()})})));
   EXPECT_EQ(e.done.count(id), 0u);
 }
 
@@ -277,8 +277,7 @@ TEST(VmContext, CompletingAHostCallResumesTheTaskWithTheValue) {
   HostRequest req = e.only_request();
   ASSERT_TRUE(e.vm.complete(req.id, M(MMap{{"n", M(21)}})).ok());
   EXPECT_EQ(e.run_until_idle().kind, Kind::Done);
-  EXPECT_EQ(e.expect_value(id),
-            M(MMap{{"key", M("user:1")}, {"found", M(MMap{{"n", M(21)}})}, {"doubled", M(42)}}));
+  EXPECT_EQ(json(e.expect_value(id)), json(M(MMap{{"key", M("user:1")}, {"found", M(MMap{{"n", M(21)}})}, {"doubled", M(42)}})));
 }
 
 TEST(VmContext, AHostCallIsAnExpressionWhoseValueNeedsNoAwait) {
@@ -289,7 +288,7 @@ TEST(VmContext, AHostCallIsAnExpressionWhoseValueNeedsNoAwait) {
   HostRequest req = e.only_request();
   ASSERT_TRUE(e.vm.complete(req.id, M(3)).ok());
   e.run_until_idle();
-  EXPECT_EQ(e.expect_value(id), M(30));
+  EXPECT_EQ(json(e.expect_value(id)), json(M(30)));
 }
 
 TEST(VmContext, FailingAHostCallThrowsACatchableCapabilityFailed) {
@@ -309,7 +308,7 @@ export function main() {
   HostRequest req = e.only_request();
   ASSERT_TRUE(e.vm.fail(req.id, messages::make_error(ErrorCode::CapabilityFailed, "backend unavailable")).ok());
   e.run_until_idle();
-  EXPECT_EQ(e.expect_value(id), M(MArray{"CapabilityFailed", "backend unavailable", true}));
+  EXPECT_EQ(json(e.expect_value(id)), json(M(MArray{"CapabilityFailed", "backend unavailable", true})));
 }
 
 TEST(VmContext, AnUncaughtHostCallFailureFailsTheTaskWithThatName) {
@@ -344,7 +343,7 @@ export function main() {
   M v = e.expect_value(id);
   ASSERT_TRUE(v.is_array());
   ASSERT_EQ(v.as_array().size(), 2u);
-  EXPECT_EQ(v.as_array()[0], M("MarshalError"));
+  EXPECT_EQ(json(v.as_array()[0]), json(M("MarshalError")));
   EXPECT_NE(v.as_array()[1].as_string().find("args[1].onEvent"), std::string::npos) << v.as_array()[1].as_string();
 }
 
@@ -360,7 +359,7 @@ export function main() {
   e.run_until_idle();
   ASSERT_TRUE(e.vm.complete(e.only_request().id, M(MArray{M(int64_t(1) << 60)})).ok());
   e.run_until_idle();
-  EXPECT_EQ(e.expect_value(id), M("MarshalError"));
+  EXPECT_EQ(json(e.expect_value(id)), json(M("MarshalError")));
 }
 
 TEST(VmContext, ManyPendingHostCallsCanBeCompletedInAnyOrder) {
@@ -385,7 +384,7 @@ export async function main() {
     Kind k = e.run_until_idle().kind;
     EXPECT_EQ(k, i == 0 ? Kind::Done : Kind::Waiting);
   }
-  EXPECT_EQ(e.expect_value(id), M(MArray{0, 100, 200, 300, 400}));
+  EXPECT_EQ(json(e.expect_value(id)), json(M(MArray{0, 100, 200, 300, 400})));
 }
 
 // --- timers ------------------------------------------------------------------------------------
@@ -412,7 +411,7 @@ export async function main() {
   // A timer's completion value is ignored.
   ASSERT_TRUE(e.vm.complete(req.id, M("ignored")).ok());
   EXPECT_EQ(e.run_until_idle().kind, Kind::Done);
-  EXPECT_EQ(e.expect_value(id), M(MArray{"slept", true}));
+  EXPECT_EQ(json(e.expect_value(id)), json(M(MArray{"slept", true})));
 }
 
 TEST(VmContext, FractionalAndNegativeSleepsRoundToWholeMilliseconds) {
@@ -431,7 +430,7 @@ export async function main() { await sleep(2.1); await sleep(-5); return 1; }
   EXPECT_EQ(second.delay_ms, 0u);
   ASSERT_TRUE(e.vm.complete(second.id, M()).ok());
   e.run_until_idle();
-  EXPECT_EQ(e.expect_value(id), M(1));
+  EXPECT_EQ(json(e.expect_value(id)), json(M(1)));
 }
 
 // --- request ids -----------------------------------------------------------------------------
@@ -453,7 +452,7 @@ TEST(VmContext, CompletingAnUnknownRequestIdIsAnErrorAndChangesNothing) {
   EXPECT_EQ(e.run_until_idle().kind, Kind::Waiting);
   ASSERT_TRUE(e.vm.complete(req.id, M(5)).ok());
   e.run_until_idle();
-  EXPECT_EQ(e.expect_value(id), M(5));
+  EXPECT_EQ(json(e.expect_value(id)), json(M(5)));
 }
 
 TEST(VmContext, CompletingARequestTwiceIsAnErrorAndDoesNotResumeTheTaskAgain) {
@@ -472,7 +471,7 @@ export function main() { calls++; const v = get(); return [v, calls]; }
   Status failed = e.vm.fail(req.id, messages::make_error(ErrorCode::CapabilityFailed, "late"));
   EXPECT_FALSE(failed.ok());
   EXPECT_EQ(e.run_until_idle().kind, Kind::Done);
-  EXPECT_EQ(e.expect_value(id), M(MArray{"first", 1}));
+  EXPECT_EQ(json(e.expect_value(id)), json(M(MArray{"first", 1})));
   EXPECT_FALSE(e.vm.complete(req.id, M("third")).ok());
 }
 
@@ -525,7 +524,7 @@ TEST(VmContext, CancelOfAnUnknownOrFinishedTaskReturnsFalse) {
   EXPECT_FALSE(e.vm.cancel(12345));
   TaskId id = e.start("main");
   e.run_until_idle();
-  EXPECT_EQ(e.expect_value(id), M(1));
+  EXPECT_EQ(json(e.expect_value(id)), json(M(1)));
   EXPECT_FALSE(e.vm.cancel(id));  // finished and reported
 }
 
@@ -536,7 +535,7 @@ TEST(VmContext, CancellingAQueuedTaskMeansItNeverRuns) {
   EXPECT_TRUE(e.vm.cancel(id));
   e.run_until_idle();
   EXPECT_EQ(e.expect_error(id).name, "Cancelled");
-  EXPECT_EQ(e.call("count"), M(0));
+  EXPECT_EQ(json(e.call("count")), json(M(0)));
 }
 
 // --- unobserved failures -----------------------------------------------------------------------
@@ -549,7 +548,7 @@ lost();
 return "main finished";
 )");
   e.run_until_idle();
-  EXPECT_EQ(e.expect_value(main), M("main finished"));
+  EXPECT_EQ(json(e.expect_value(main)), json(M("main finished")));
   std::vector<messages::Error> failures = e.vm.take_unobserved_failures();
   ASSERT_EQ(failures.size(), 1u);
   EXPECT_EQ(failures[0].name, "RangeError");
@@ -573,7 +572,7 @@ try { await late; } catch (err) {}
 return "ok";
 )");
   e.run_until_idle();
-  EXPECT_EQ(e.expect_value(main), M("ok"));
+  EXPECT_EQ(json(e.expect_value(main)), json(M("ok")));
   EXPECT_TRUE(e.vm.take_unobserved_failures().empty());
 }
 
@@ -605,7 +604,7 @@ TEST(VmContext, RunWithASmallBudgetYieldsAndFinishesOverSeveralSlices) {
   EXPECT_EQ(r.kind, Kind::Done);
   EXPECT_GT(slices, 5);
   e.collect();
-  EXPECT_EQ(e.expect_value(id), M(5000 * 4999 / 2));
+  EXPECT_EQ(json(e.expect_value(id)), json(M(5000 * 4999 / 2)));
 }
 
 TEST(VmContext, RunIsWaitingWhileARequestIsPendingAndDoneWhenIdle) {
@@ -624,7 +623,7 @@ TEST(VmContext, RunIsWaitingWhileARequestIsPendingAndDoneWhenIdle) {
   e.collect();
   ASSERT_TRUE(e.vm.complete(e.only_request().id, M(1)).ok());
   EXPECT_EQ(e.run_until_idle().kind, Kind::Done);
-  EXPECT_EQ(e.expect_value(id), M(1));
+  EXPECT_EQ(json(e.expect_value(id)), json(M(1)));
 }
 
 TEST(VmContext, TasksAwaitingEachOtherForeverAreDoneNotWaiting) {
@@ -767,10 +766,10 @@ TEST(VmContext, TerminateWithTasksBlockedOnHostCallsAndTimersReturnsEveryByteToJ
 /// A healthy context next to the one that hits a limit: its answers must
 /// not change, before or after.
 void expect_healthy(Embedding& healthy, int64_t n) {
-  EXPECT_EQ(healthy.call("sum", {M(n)}), M(n * (n + 1) / 2));
+  EXPECT_EQ(json(healthy.call("sum", {M(n)})), json(M(n * (n + 1) / 2)));
   std::string last = "w";
   last += std::to_string(n - 1);
-  EXPECT_EQ(healthy.call("words", {M(n)}), M(MMap{{"count", M(n)}, {"last", M(last)}}));
+  EXPECT_EQ(json(healthy.call("words", {M(n)})), json(M(MMap{{"count", M(n)}, {"last", M(last)}})));
 }
 
 constexpr const char* kHealthyProgram = R"(
