@@ -25,6 +25,67 @@ std::string task_limit_message(uint32_t n) {
   return "cannot create task: limit of " + std::to_string(n) + " live tasks reached";
 }
 
+// --- the runtime's own code ----------------------------------------------------------------------
+
+TEST(TaskLimits, TheBuiltInPreludeIsChargedToNoLimitOfTheProgram) {
+  // Regression test (fixed): the prelude (the higher-order builtins written
+  // in Raya) runs as a task inside every new context, and it ran under the
+  // program's limits: with maxCpuTimeMs 0 or maxTasks 0 every context was
+  // dead on arrival with "the built-in prelude failed to initialise", and a
+  // step budget below the prelude's own ~25 steps only worked because a
+  // finishing task could overspend it.
+  struct Case {
+    const char* what;
+    messages::VmOptions options;
+    ErrorCode program_error;  // what the program itself then runs into
+  };
+  std::vector<Case> cases(4);
+  cases[0] = {"maxStepBudget 1", {}, ErrorCode::StepBudgetExceeded};
+  cases[0].options.max_step_budget = 1;
+  cases[1] = {"maxCpuTimeMs 0", {}, ErrorCode::CpuTimeExceeded};
+  cases[1].options.max_cpu_time_ms = 0;
+  cases[2] = {"maxTasks 0", {}, ErrorCode::TaskLimitExceeded};
+  cases[2].options.max_tasks = 0;
+  cases[3] = {"maxTasks 0, terminating", {}, ErrorCode::TaskLimitExceeded};
+  cases[3].options.max_tasks = 0;
+  cases[3].options.terminate_on_task_limit = true;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    VmContext vm(c.options);
+    EXPECT_EQ(vm.fatal(), nullptr) << vm.fatal()->to_string();
+    messages::VmStats s = vm.stats();
+    EXPECT_EQ(s.steps_executed, 0u);
+    EXPECT_EQ(s.cpu_time_us, 0u);
+    EXPECT_EQ(s.tasks_created, 0u);
+    EXPECT_EQ(s.tasks, 0u);
+    Result<TaskId> loaded = vm.load_source("main.raya", "let s = 0;\nfor (let i = 0; i < 1000; i++) s += i;\nreturn s;\n");
+    if (!loaded.ok()) {
+      // The top-level task itself is over the task limit.
+      EXPECT_TRUE(loaded.error().code == c.program_error || loaded.error().name == "TaskLimitExceeded")
+          << loaded.error().to_string();
+      continue;
+    }
+    RunOutcome r;
+    while ((r = vm.run(1u << 20)).kind == Kind::Yielded) {
+    }
+    EXPECT_EQ(r.kind, Kind::Fatal);
+    ASSERT_NE(vm.fatal(), nullptr);
+    EXPECT_EQ(vm.fatal()->code, c.program_error);
+  }
+}
+
+TEST(TaskLimits, ACallDepthOfTwoIsEnoughForTopLevelCodeAndBuiltins) {
+  // Top-level code runs at depth 2: a bundle's <entry> function calls each
+  // module's initialisation. The prelude's initialisation is not limited.
+  messages::VmOptions options;
+  options.max_call_depth = 2;
+  Embedding e(options);
+  EXPECT_EQ(e.vm.fatal(), nullptr) << e.vm.fatal()->to_string();
+  e.load_and_run("const xs = [3, 1, 2];\nexport function main() { return [Math.max(...xs), JSON.stringify(xs)]; }\n");
+  // main is depth 1; native builtins take no frame of their own.
+  EXPECT_EQ(json(e.call("main")), json(M(MArray{3, "[3,1,2]"})));
+}
+
 // --- maxTasks ----------------------------------------------------------------------------------
 
 /// Creates tasks, each blocked on a `hold` host call, until one is refused,
