@@ -21,12 +21,6 @@ namespace {
 using namespace vm_context_test;  // NOLINT: test helpers
 using test::jemalloc_allocated;
 
-messages::VmOptions options_with_max_tasks(uint32_t n) {
-  messages::VmOptions o;
-  o.max_tasks = n;
-  return o;
-}
-
 // --- loading ---------------------------------------------------------------------------------
 
 TEST(VmContext, LoadedTopLevelCodeIsATaskWhoseReturnValueIsReported) {
@@ -274,9 +268,7 @@ TEST(VmContext, CompletingAHostCallResumesTheTaskWithTheValue) {
   e.load_and_run(kHostCallProgram);
   TaskId id = e.start("main", {M("user:1")});
   e.run_until_idle();
-  HostRequest req = e.only_request();
-  ASSERT_TRUE(e.vm.complete(req.id, M(MMap{{"n", M(21)}})).ok());
-  EXPECT_EQ(e.run_until_idle().kind, Kind::Done);
+  EXPECT_EQ(e.answer(M(MMap{{"n", M(21)}})).kind, Kind::Done);
   EXPECT_EQ(json(e.expect_value(id)), json(M(MMap{{"key", M("user:1")}, {"found", M(MMap{{"n", M(21)}})}, {"doubled", M(42)}})));
 }
 
@@ -285,9 +277,7 @@ TEST(VmContext, AHostCallIsAnExpressionWhoseValueNeedsNoAwait) {
   e.load_and_run("import { add } from \"host:\";\nexport function main() { return add(1, 2) * 10; }\n");
   TaskId id = e.start("main");
   e.run_until_idle();
-  HostRequest req = e.only_request();
-  ASSERT_TRUE(e.vm.complete(req.id, M(3)).ok());
-  e.run_until_idle();
+  e.answer(M(3));
   EXPECT_EQ(json(e.expect_value(id)), json(M(30)));
 }
 
@@ -305,9 +295,7 @@ export function main() {
 )");
   TaskId id = e.start("main");
   e.run_until_idle();
-  HostRequest req = e.only_request();
-  ASSERT_TRUE(e.vm.fail(req.id, messages::make_error(ErrorCode::CapabilityFailed, "backend unavailable")).ok());
-  e.run_until_idle();
+  e.answer_with_error(messages::make_error(ErrorCode::CapabilityFailed, "backend unavailable"));
   EXPECT_EQ(json(e.expect_value(id)), json(M(MArray{"CapabilityFailed", "backend unavailable", true})));
 }
 
@@ -316,8 +304,7 @@ TEST(VmContext, AnUncaughtHostCallFailureFailsTheTaskWithThatName) {
   e.load_and_run("import { lookup } from \"host:\";\nexport function main() { return lookup(1); }\n");
   TaskId id = e.start("main");
   e.run_until_idle();
-  ASSERT_TRUE(e.vm.fail(e.only_request().id, messages::make_error(ErrorCode::Timeout, "too slow")).ok());
-  e.run_until_idle();
+  e.answer_with_error(messages::make_error(ErrorCode::Timeout, "too slow"));
   messages::Error err = e.expect_error(id);
   EXPECT_EQ(err.name, "Timeout");
   EXPECT_EQ(err.message, "too slow");
@@ -357,8 +344,7 @@ export function main() {
 )");
   TaskId id = e.start("main");
   e.run_until_idle();
-  ASSERT_TRUE(e.vm.complete(e.only_request().id, M(MArray{M(int64_t(1) << 60)})).ok());
-  e.run_until_idle();
+  e.answer(M(MArray{M(int64_t(1) << 60)}));
   EXPECT_EQ(json(e.expect_value(id)), json(M("MarshalError")));
 }
 
@@ -621,8 +607,7 @@ TEST(VmContext, RunIsWaitingWhileARequestIsPendingAndDoneWhenIdle) {
   EXPECT_EQ(still.kind, Kind::Waiting);
   EXPECT_EQ(still.steps, 0u);
   e.collect();
-  ASSERT_TRUE(e.vm.complete(e.only_request().id, M(1)).ok());
-  EXPECT_EQ(e.run_until_idle().kind, Kind::Done);
+  EXPECT_EQ(e.answer(M(1)).kind, Kind::Done);
   EXPECT_EQ(json(e.expect_value(id)), json(M(1)));
 }
 
@@ -814,7 +799,8 @@ TEST(VmContext, AStepLimitInOneContextLeavesAnotherWorking) {
 }
 
 TEST(VmContext, ATaskLimitThatTerminatesInOneContextLeavesAnotherWorking) {
-  messages::VmOptions options = options_with_max_tasks(20);
+  messages::VmOptions options;
+  options.max_tasks = 20;
   options.terminate_on_task_limit = true;
   expect_limit_leaves_others_working(options, "async function f() { return 1; }\nconst ts = [];\nwhile (true) ts.push(f());\n",
                                      ErrorCode::TaskLimitExceeded);

@@ -110,6 +110,20 @@ struct Embedding {
     return expect_value(id);
   }
 
+  /// Completes the one request taken so far with `value`, then runs until idle.
+  RunOutcome answer(const M& value) {
+    Status s = vm.complete(only_request().id, value);
+    EXPECT_TRUE(s.ok()) << s.error().to_string();
+    return run_until_idle();
+  }
+
+  /// Fails the one request taken so far with `error`, then runs until idle.
+  RunOutcome answer_with_error(const messages::Error& error) {
+    Status s = vm.fail(only_request().id, error);
+    EXPECT_TRUE(s.ok()) << s.error().to_string();
+    return run_until_idle();
+  }
+
   /// The one request taken so far (and forgets it).
   HostRequest only_request() {
     EXPECT_EQ(requests.size(), 1u);
