@@ -35,8 +35,19 @@ Context::Context(ContextOptions options)
 void Context::load_prelude() {
   std::shared_ptr<const Module> prelude = prelude_module();
   if (!prelude) return;
+  // The prelude is the runtime's code, not the program's: none of the
+  // program's limits apply to it (a step budget or CPU time of almost
+  // nothing, or maxTasks 0, must still give a context whose program then
+  // runs into that limit), and what it used is not counted (see below).
+  const ContextOptions program_limits = options_;
+  options_.max_steps = ~uint64_t(0);
+  options_.max_cpu_time_ms = ~uint64_t(0);
+  options_.max_tasks = ContextOptions{}.max_tasks;
+  options_.terminate_on_task_limit = false;
+  options_.max_call_depth = ContextOptions{}.max_call_depth;
   Result<Task*> loaded = load(prelude);
   RunOutcome outcome = loaded ? run_to_completion() : RunOutcome{RunOutcome::Kind::Fatal, 0};
+  options_ = program_limits;
   if (outcome.kind != RunOutcome::Kind::Done || (*loaded)->state != TaskState::Done) {
     set_fatal(ErrorCode::RuntimeError, "the built-in prelude failed to initialise");
     return;

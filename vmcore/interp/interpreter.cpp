@@ -51,8 +51,13 @@ RunOutcome Context::run_task(Task& task, uint64_t budget) {
   }
   steps_executed_ += outcome.steps;
   current_task_ = nullptr;
+  // Fuel is checked only at back-edges and calls, so a task can finish (or
+  // block) on straight-line code past the budget: that ends the context too,
+  // as a builtin's charge_steps would. A ready task that used the budget
+  // exactly cannot go on either.
   if (outcome.kind != RunOutcome::Kind::Fatal && options_.max_steps != ~uint64_t(0) &&
-      steps_executed_ >= options_.max_steps && task.state == TaskState::Ready) {
+      (steps_executed_ > options_.max_steps ||
+       (steps_executed_ == options_.max_steps && task.state == TaskState::Ready))) {
     set_fatal(ErrorCode::StepBudgetExceeded,
               "step budget of " + std::to_string(options_.max_steps) + " steps exhausted after " +
                   std::to_string(steps_executed_) + " steps",

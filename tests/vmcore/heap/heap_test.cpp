@@ -17,13 +17,12 @@
 #include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/interp/context.hpp"
 #include "vmcore/object/function.hpp"
-
-#ifndef RAYA_NO_JEMALLOC
-#include <jemalloc/jemalloc.h>
-#endif
+#include "tests/vmcore/heap/jemalloc_stats.hpp"
 
 namespace raya::vm {
 namespace {
+
+using test::jemalloc_allocated;
 
 /// Roots for a stand-alone Heap: exactly the objects in `live`.
 class ListRoots final : public RootProvider {
@@ -387,21 +386,6 @@ TEST(Heap, GcObserverSeesEveryCollectionWithItsBytes) {
 
 // --- jemalloc's view: nothing leaks across terminations ------------------------------------
 
-#ifndef RAYA_NO_JEMALLOC
-/// Bytes jemalloc has handed out and not got back, after flushing this
-/// thread's cache (cached blocks count as allocated until flushed).
-bool jemalloc_allocated(uint64_t& out) {
-  if (mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0) != 0) return false;
-  uint64_t epoch = 1;
-  size_t size = sizeof(epoch);
-  if (mallctl("epoch", &epoch, &size, &epoch, size) != 0) return false;
-  size_t allocated = 0;
-  size = sizeof(allocated);
-  if (mallctl("stats.allocated", &allocated, &size, nullptr, 0) != 0) return false;
-  out = allocated;
-  return true;
-}
-#endif
 
 constexpr const char* kAllocatingProgram = R"(
 class Node {
