@@ -62,10 +62,12 @@ Result<TaskId> VmContext::load_source(const std::string& path, const std::string
 
 Result<TaskId> VmContext::start(std::string_view name, const std::vector<messages::Value>& args) {
   if (Status s = check_alive(); !s) return s.error();
-  if (!ctx_->has_export(name))
+  Context::ExportState state = ctx_->export_state(name);
+  if (state == Context::ExportState::Missing)
     return messages::make_error(ErrorCode::RuntimeError, "the program exports no function '" + std::string(name) + "'");
-  if (init_task_ != nullptr && !init_task_->finished()) {
-    // Exports are set by the top-level code: call once it has run.
+  if (state == Context::ExportState::Uninitialized && init_task_ != nullptr && !init_task_->finished()) {
+    // Exports are set by the top-level code (function declarations first
+    // thing): call once it has set this one.
     TaskId id = next_id_++;
     started_[id].export_name = std::string(name);
     started_[id].args = args;
@@ -93,13 +95,15 @@ Result<Task*> VmContext::start_now(std::string_view name, const std::vector<mess
 }
 
 bool VmContext::start_deferred_calls() {
-  if (init_task_ == nullptr || !init_task_->finished()) return false;
+  if (init_task_ == nullptr) return false;
   bool started = false;
   for (auto& [id, entry] : started_) {
     if (entry.task != nullptr || entry.outcome || entry.export_name.empty()) continue;
+    bool callable = ctx_->export_state(entry.export_name) == Context::ExportState::Callable;
+    if (!callable && !init_task_->finished()) continue;  // still initialising
     TaskOutcome failed;
     failed.id = id;
-    if (init_task_->state == TaskState::Failed) {
+    if (!callable && init_task_->state == TaskState::Failed) {
       failed.error = ctx_->task_error(init_task_);
       failed.error.message = "cannot call '" + entry.export_name +
                              "': the module's top-level code failed: " + failed.error.name + ": " + failed.error.message;
@@ -149,6 +153,8 @@ std::vector<TaskOutcome> VmContext::take_finished() {
   for (auto it = started_.begin(); it != started_.end();) {
     Started& entry = it->second;
     if (entry.outcome) {
+      entry.outcome->error.task_id = it->first;
+      entry.outcome->error.context_id = ctx_->options().context_id;
       out.push_back(std::move(*entry.outcome));
       it = started_.erase(it);
       continue;
@@ -169,6 +175,7 @@ std::vector<TaskOutcome> VmContext::take_finished() {
       o.error = ctx_->task_error(task);
     }
     o.error.context_id = ctx_->options().context_id;
+    if (!o.ok) o.error.task_id = it->first;  // the id the embedding knows
     if (task != init_task_) ctx_->release_task(task);  // the init task decides deferred calls
     out.push_back(std::move(o));
     it = started_.erase(it);

@@ -100,12 +100,14 @@ class VmContext {
   // --- calling -------------------------------------------------------------
 
   /// Queues a task calling the exported function `name` with deep copies of
-  /// `args` (charged to this context's heap). Called before the module's
-  /// top-level code has finished, the call waits for it (and fails with the
-  /// initialisation's error if that fails). Errors: RuntimeError if there
+  /// `args` (charged to this context's heap). If the module's top-level code
+  /// has not yet set that export, the call waits until it has (and fails
+  /// with the initialisation's error if that fails first). Errors: RuntimeError if there
   /// is no such exported function, HeapLimitExceeded if the arguments do not
   /// fit, MarshalError for integers a Raya number cannot hold exactly,
-  /// TaskLimitExceeded, Terminated / the fatal error once the context ended.
+  /// Terminated / the fatal error once the context ended. Over the task
+  /// limit the call still gets an id: its outcome is a TaskLimitExceeded
+  /// failure (or the context ends, with terminateOnTaskLimit).
   Result<TaskId> start(std::string_view name, const std::vector<messages::Value>& args);
 
   // --- running -------------------------------------------------------------

@@ -117,6 +117,10 @@ class Context final : public RootProvider {
   /// `keep_finished` (the legacy single-call pattern: read, then call again).
   Task* start_export_call(std::string_view name, const std::vector<Value>& args, bool keep_finished = false);
   bool has_export(std::string_view name) const;
+  /// Whether the export `name` of the last loaded module can be called now:
+  /// Uninitialized while the module's top-level code has not set it yet.
+  enum class ExportState : uint8_t { Missing, Uninitialized, NotCallable, Callable };
+  ExportState export_state(std::string_view name) const;
   /// Lets the collector free a task the embedding no longer needs.
   void release_task(Task* task);
   /// Cancels an unfinished task: it fails with a `Cancelled` error that its

@@ -304,6 +304,18 @@ bool Context::has_export(std::string_view name) const {
   return false;
 }
 
+Context::ExportState Context::export_state(std::string_view name) const {
+  if (modules_.empty()) return ExportState::Missing;
+  const ModuleInstance* mi = modules_.back();
+  for (const Export& e : mi->module_->exports) {
+    if (e.name != name) continue;
+    Value v = mi->globals_[e.global];
+    if (v.is_empty()) return ExportState::Uninitialized;
+    return is_callable(v) ? ExportState::Callable : ExportState::NotCallable;
+  }
+  return ExportState::Missing;
+}
+
 Task* Context::start_export_call(std::string_view name, const std::vector<Value>& args, bool keep_finished) {
   if (modules_.empty() || dead_) return nullptr;
   ModuleInstance* mi = modules_.back();
