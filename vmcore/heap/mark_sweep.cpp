@@ -1,5 +1,7 @@
 // Tracing and finalisation for every object kind: the only place that must
 // know each layout's references. Keep it in step with vmcore/object/*.hpp.
+#include <algorithm>
+
 #include "vmcore/heap/heap.hpp"
 #include "vmcore/interp/module_instance.hpp"
 #include "vmcore/interp/task.hpp"
@@ -113,12 +115,19 @@ void trace_object(HeapObject* obj, Marker& m) {
     }
     case ObjectKind::Task: {
       auto* t = static_cast<Task*>(obj);
-      for (const Frame& f : t->frames) m.mark(f.closure);
-      // The whole register stack, not just the live frames: a frame's
-      // registers are not cleared on entry, so slots above the top frame hold
-      // values that a later frame may expose to the collector before writing
-      // them. Keeping their objects alive is what keeps that safe.
-      m.mark_range(t->stack.data(), t->stack.data() + t->stack.size());
+      // Registers in use: every frame's window and argument windows above the
+      // top frame. Slots above that belong to calls that have returned: they
+      // are garbage, and are cleared rather than left dangling, because a
+      // later frame's registers are not cleared on entry and may be read by
+      // the collector before the frame writes them.
+      size_t extent = std::min<size_t>(t->args_top, t->stack.size());
+      for (const Frame& f : t->frames) {
+        m.mark(f.closure);
+        extent = std::max<size_t>(extent, size_t(f.base) + f.closure->proto_->register_count + 1);
+      }
+      extent = std::min(extent, t->stack.size());
+      m.mark_range(t->stack.data(), t->stack.data() + extent);
+      std::fill(t->stack.begin() + long(extent), t->stack.end(), Value::undefined());
       m.mark(t->result);
       m.mark(t->exception);
       m.mark(t->awaiting);

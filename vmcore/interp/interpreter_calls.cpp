@@ -203,6 +203,7 @@ bool Interpreter::spread_arguments(uint32_t window, uint32_t& argc) {
   Array* arr = as_array(args);
   for (uint32_t i = 0; i < n; ++i) task_.stack[window + 2 + i] = arr->elements_[i];
   argc = n;
+  task_.args_top = std::max<uint32_t>(task_.args_top, window + 2 + n);
   return true;
 }
 

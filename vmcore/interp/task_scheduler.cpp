@@ -69,6 +69,7 @@ Task* Context::spawn_call(Value callee, Value self, const Value* args, uint32_t 
     task->stack[0] = fn;
     task->stack[1] = this_value;
     for (uint32_t i = 0; i < argc; ++i) task->stack[2 + i] = args[i];
+    task->args_top = argc + 2;
   }
   Rooted<Task*> keep(*this, task);
   Task* saved = current_task_;

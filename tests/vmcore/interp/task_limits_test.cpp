@@ -343,20 +343,14 @@ TEST(TaskLimits, GarbageDoesNotCountTowardsTheHeapLimitBecauseACollectionComesFi
   EXPECT_EQ(over.fatal.code, ErrorCode::HeapLimitExceeded);
 }
 
-TEST(TaskLimits, DISABLED_DeadRegistersOfReturnedCallsDoNotCountTowardsTheHeapLimit) {
-  // Bug (open): the collector marks a task's whole register stack, not just
-  // its live frames (mark_sweep.cpp, "slots above the top frame hold values
-  // that a later frame may expose"), so the locals of calls that have
-  // returned stay reachable until a later call happens to overwrite them.
-  // Here inner()'s 160 KB array is garbage once temp() returns, yet the
-  // next 160 KB allocation of main() ends the context with
-  // HeapLimitExceeded ("... 207248 bytes live after collection"), although
-  // only one such array is ever live. DESIGN.md: "a context fails
+TEST(TaskLimits, DeadRegistersOfReturnedCallsDoNotCountTowardsTheHeapLimit) {
+  // The collector marks a task's registers up to its live extent (frames and
+  // argument windows) and clears the rest, so the locals of calls that have
+  // returned are garbage (they used to stay reachable). Here inner()'s
+  // 160 KB array is garbage once temp() returns, so main()'s next 160 KB
+  // array fits a limit with room for one: DESIGN.md, "a context fails
   // maxHeapBytes only if the live data after a full collection plus the
-  // request does not fit". Marking only up to the live extent needs the
-  // registers of a new frame (and of argument windows above the top frame,
-  // see SpreadArgumentsCollectedIntoARestParameterSurviveACollection) to be
-  // cleared or known, which is a change to the call path, not a local fix.
+  // request does not fit".
   constexpr std::string_view kProgram = R"(
 function inner() { const a = 1, b = 2, c = 3; const big = new Array(20000); return big.length + a + b + c - 6; }
 function temp() { const x = 1, y = 2; return inner() + x + y - 3; }
