@@ -11,8 +11,9 @@
 #                       then the Google Benchmark micro-benchmarks
 #   make bench-gc       GC pause distribution of the allocation-heavy kernels
 #                       (bench/raya_gc_pause_report)
-#   make bench-fuel     every kernel on raya without vs with a step budget
-#                       (bench/run_kernels.sh --fuel)
+#   make bench-fuel     every kernel on raya built without fuel metering (in
+#                       build-nofuel) vs the normal build, with and without a
+#                       step budget (bench/run_kernels.sh --fuel)
 #   make clean          remove the build directories
 #
 # Knobs: JOBS (build parallelism, default: number of cores), CTEST_JOBS
@@ -28,12 +29,16 @@ CTEST_JOBS ?= 2
 BUILD_DIR    := build
 ASAN_DIR     := build-asan
 GCSTRESS_DIR := build-gcstress
+NOFUEL_DIR   := build-nofuel
 
 CMAKE_GEN := -G Ninja
 # Sanitizer and GC-stress builds keep assertions (no NDEBUG) and stay fast
 # enough to run the whole suite: -O1 for ASan, -O2 for GC stress.
 ASAN_FLAGS     := -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DRAYA_SANITIZE=ON
 GCSTRESS_FLAGS := -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O2 -g" -DRAYA_GC_STRESS=ON
+# Benchmarking only: an interpreter that counts no fuel (no preemption, no
+# step limits), so no tests; only the raya command is built.
+NOFUEL_FLAGS   := -DCMAKE_BUILD_TYPE=Release -DRAYA_FUEL_METERING=OFF -DRAYA_BUILD_TESTS=OFF -DRAYA_BUILD_BENCH=OFF
 
 # Debian packages the build, the tests and the benchmark harness need.
 # nodejs is installed only when no `node` is on PATH (the machine image may
@@ -106,7 +111,10 @@ bench-gc: build
 	$(BUILD_DIR)/bench/raya_gc_pause_report $(if $(RUNS),--runs $(RUNS))
 
 bench-fuel: build
-	RAYA_BIN=$(CURDIR)/$(BUILD_DIR)/bin/raya bench/run_kernels.sh --fuel $(if $(RUNS),--runs $(RUNS))
+	cmake -S . -B $(NOFUEL_DIR) $(CMAKE_GEN) $(NOFUEL_FLAGS)
+	cmake --build $(NOFUEL_DIR) -j$(JOBS) --target raya
+	RAYA_BIN=$(CURDIR)/$(BUILD_DIR)/bin/raya RAYA_NOFUEL_BIN=$(CURDIR)/$(NOFUEL_DIR)/bin/raya \
+	  bench/run_kernels.sh --fuel $(if $(RUNS),--runs $(RUNS))
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(GCSTRESS_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(GCSTRESS_DIR) $(NOFUEL_DIR)

@@ -6,18 +6,28 @@
 # same checksum, and prints a table of times and raya/peer ratios with
 # geometric means. See bench/README.md.
 #
-# --fuel instead runs raya alone, every kernel side by side without a step
-# budget and with `--max-steps FUEL_MAX_STEPS` (large enough never to run
-# out), and prints unset / set times and their ratio: what the cumulative
-# budget checks cost (DESIGN.md: fuel metering under 5% slower). The per-
-# block fuel count itself runs in both columns.
+# --fuel instead runs raya alone, in three columns side by side: `off`, a
+# build without fuel metering (RAYA_NOFUEL_BIN, configured with
+# -DRAYA_FUEL_METERING=OFF; `make bench-fuel` builds it), `on`, the normal
+# build (RAYA_BIN), and `steps`, the normal build with `--max-steps
+# FUEL_MAX_STEPS` (large enough never to run out). It prints their times and
+# on/off, steps/off: what metering costs, then with the cumulative budget
+# checks too (DESIGN.md: fuel metering under 5% slower).
+# --fuel --instructions counts instructions instead of timing: one run per
+# column under valgrind --tool=callgrind (no warm-up, no rounds; use
+# --quick, callgrind is ~50x slower), and the same table of counts.
+# --cpu (any mode) times CPU seconds (user + sys) instead of wall time: on a
+# busy machine it leaves out the time a process waits for a core.
 #
 # Bash + awk only: a fresh machine may have no python.
 #
 # Usage: bench/run_kernels.sh [--kernels fib,loop] [--runs N] [--quick]
 #                             [--runtimes raya,lua5.4,node-jitless,...]
-#        bench/run_kernels.sh --fuel [--kernels fib,loop] [--runs N] [--quick]
-# Environment: RAYA_BIN (default build/bin/raya), RAYA_BENCH_KERNELS (kernel
+#        bench/run_kernels.sh --fuel [--instructions] [--kernels fib,loop]
+#                            [--runs N] [--quick]
+#        (--cpu may be added to either form, instead of --instructions)
+# Environment: RAYA_BIN (default build/bin/raya), RAYA_NOFUEL_BIN (--fuel's
+# unmetered raya, default build-nofuel/bin/raya), RAYA_BENCH_KERNELS (kernel
 # folder, default bench/kernels), RUNS (default 5), BENCH_TIMEOUT (seconds
 # per process, default 600), FUEL_MAX_STEPS (--fuel's budget, default 10^12).
 # Exit status: 0 when every run succeeded and all checksums agree, 1 when any
@@ -35,6 +45,7 @@ else
   KERNELS_DIR=$REPO/../shared/bench
 fi
 RAYA_BIN=${RAYA_BIN:-$REPO/build/bin/raya}
+RAYA_NOFUEL_BIN=${RAYA_NOFUEL_BIN:-$REPO/build-nofuel/bin/raya}
 RUNS=${RUNS:-5}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
 FUEL_MAX_STEPS=${FUEL_MAX_STEPS:-1000000000000}
@@ -55,8 +66,9 @@ declare -A QUICK_N=([fib]=31 [loop]=800000 [sieve]=25 [nbody]=40000
 # when missing; optional ones are dropped from the table when absent.
 ALL_RUNTIMES=(raya lua5.4 luajit-joff node-jitless node)
 declare -A RUNTIME_REQUIRED=([raya]=1 [lua5.4]=1 [luajit-joff]=0 [node-jitless]=1 [node]=0)
-# --fuel's columns: raya without and with a step budget.
-FUEL_RUNTIMES=(raya raya-max-steps)
+# --fuel's columns: raya built without metering, normal, normal with a
+# step budget.
+FUEL_RUNTIMES=(raya-nofuel raya raya-max-steps)
 
 usage() {
   sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -66,6 +78,8 @@ kernels_csv=""
 runtimes_csv=""
 quick=0
 fuel=0
+instructions=0
+cpu=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --kernels) kernels_csv=${2:-}; shift 2 || { usage >&2; exit 64; } ;;
@@ -76,6 +90,8 @@ while [[ $# -gt 0 ]]; do
     --runtimes=*) runtimes_csv=${1#*=}; shift ;;
     --quick) quick=1; shift ;;
     --fuel) fuel=1; shift ;;
+    --instructions) instructions=1; shift ;;
+    --cpu) cpu=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run_kernels.sh: unknown argument '$1'" >&2; usage >&2; exit 64 ;;
   esac
@@ -83,6 +99,18 @@ done
 if [[ $fuel == 1 && -n "$runtimes_csv" ]]; then
   echo "run_kernels.sh: --fuel runs raya only; it takes no --runtimes" >&2
   exit 64
+fi
+if [[ $instructions == 1 && $fuel == 0 ]]; then
+  echo "run_kernels.sh: --instructions goes with --fuel" >&2
+  exit 64
+fi
+if [[ $instructions == 1 && $cpu == 1 ]]; then
+  echo "run_kernels.sh: --instructions and --cpu do not go together" >&2
+  exit 64
+fi
+if [[ $instructions == 1 ]] && ! command -v valgrind >/dev/null 2>&1; then
+  echo "run_kernels.sh: --instructions needs valgrind (apt-get install valgrind)" >&2
+  exit 1
 fi
 if ! [[ "$FUEL_MAX_STEPS" =~ ^[1-9][0-9]*$ ]]; then
   echo "run_kernels.sh: FUEL_MAX_STEPS must be a positive integer, got '$FUEL_MAX_STEPS'" >&2
@@ -92,6 +120,10 @@ if ! [[ "$RUNS" =~ ^[1-9][0-9]*$ ]]; then
   echo "run_kernels.sh: --runs / RUNS must be a positive integer, got '$RUNS'" >&2
   exit 64
 fi
+TIME_KIND="wall time"
+[[ $cpu == 1 ]] && TIME_KIND="CPU time (user + sys)"
+# Instruction counts hardly vary from run to run (< 0.1%): one run will do.
+[[ $instructions == 1 ]] && RUNS=0
 
 KERNELS=()
 if [[ -n "$kernels_csv" ]]; then
@@ -110,6 +142,7 @@ RUNTIMES=()
 if [[ $fuel == 1 ]]; then
   RUNTIMES=("${FUEL_RUNTIMES[@]}")
   RUNTIME_REQUIRED[raya-max-steps]=1
+  RUNTIME_REQUIRED[raya-nofuel]=1
 elif [[ -n "$runtimes_csv" ]]; then
   IFS=, read -r -a RUNTIMES <<<"$runtimes_csv"
   for r in "${RUNTIMES[@]}"; do
@@ -129,6 +162,7 @@ fi
 runtime_available() {
   case "$1" in
     raya|raya-max-steps) [[ -x "$RAYA_BIN" ]] ;;
+    raya-nofuel) [[ -x "$RAYA_NOFUEL_BIN" ]] ;;
     lua5.4) command -v lua5.4 >/dev/null 2>&1 ;;
     luajit-joff) command -v luajit >/dev/null 2>&1 ;;
     node-jitless|node) command -v node >/dev/null 2>&1 ;;
@@ -140,7 +174,7 @@ runtime_available() {
 write_program() {
   local runtime=$1 kernel=$2 n=$3 stem=$4 src file
   case "$runtime" in
-    raya|raya-max-steps)
+    raya|raya-max-steps|raya-nofuel)
       src=$KERNELS_DIR/$kernel.js; file=$stem.raya
       { cat "$src"; printf '\nreturn benchmark(%s);\n' "$n"; } >"$file" ;;
     lua5.4)
@@ -163,6 +197,7 @@ command_for() {
   case "$1" in
     raya) printf '%s\n' "$RAYA_BIN" run --print-result "$2" ;;
     raya-max-steps) printf '%s\n' "$RAYA_BIN" run --print-result --max-steps "$FUEL_MAX_STEPS" "$2" ;;
+    raya-nofuel) printf '%s\n' "$RAYA_NOFUEL_BIN" run --print-result "$2" ;;
     lua5.4) printf '%s\n' lua5.4 "$2" ;;
     luajit-joff) printf '%s\n' luajit -joff "$2" ;;
     node-jitless) printf '%s\n' node --jitless "$2" ;;
@@ -183,15 +218,32 @@ now_us() {
   fi
 }
 
-# run_once OUT ERR ARGV...: runs one process; sets RUN_STATUS and RUN_SECONDS.
+# run_once OUT ERR ARGV...: runs one process; sets RUN_STATUS, RUN_SECONDS
+# (wall) and RUN_MEASURE, what the table shows: RUN_SECONDS, or with --cpu
+# the CPU seconds (user + sys) of the process and its children, or with
+# --instructions the instruction count (the process runs under callgrind,
+# which writes its report to ERR.callgrind; status 1 if there is no count).
 run_once() {
-  local out=$1 err=$2 t0 t1
+  local out=$1 err=$2 t0 t1 TIMEFORMAT='%3U %3S'
   shift 2
+  if [[ $instructions == 1 ]]; then
+    set -- valgrind --tool=callgrind --log-file="$err.callgrind" --callgrind-out-file=/dev/null "$@"
+  fi
   t0=$(now_us)
-  timeout "$BENCH_TIMEOUT" "$@" >"$out" 2>"$err" </dev/null
+  # `time` reports the CPU time of the whole pipeline, timeout's child included.
+  { time timeout "$BENCH_TIMEOUT" "$@" >"$out" 2>"$err" </dev/null; } 2>"$err.cpu"
   RUN_STATUS=$?
   t1=$(now_us)
   RUN_SECONDS=$(awk -v us=$((t1 - t0)) 'BEGIN { printf "%.4f", us / 1e6 }')
+  RUN_MEASURE=$RUN_SECONDS
+  if [[ $cpu == 1 ]]; then
+    RUN_MEASURE=$(awk '{ printf "%.4f", $1 + $2 }' "$err.cpu")
+  fi
+  if [[ $instructions == 1 ]]; then
+    # "==PID== Collected : 123456789": instructions executed (Ir).
+    RUN_MEASURE=$(awk '/Collected :/ { n = $NF } END { print n }' "$err.callgrind" 2>/dev/null)
+    [[ $RUN_STATUS == 0 && -z "$RUN_MEASURE" ]] && RUN_STATUS=1
+  fi
 }
 
 # checksum_of FILE: the last stdout line, trimmed; Lua 5.4 prints an integral
@@ -225,6 +277,7 @@ for r in "${RUNTIMES[@]}"; do
     COLUMNS_SHOWN+=("$r")
     case "$r" in
       raya|raya-max-steps) PROBLEMS+=("$r: $RAYA_BIN is missing (build it: make build)") ;;
+      raya-nofuel) PROBLEMS+=("$r: $RAYA_NOFUEL_BIN is missing (make bench-fuel builds it)") ;;
       *) PROBLEMS+=("$r: not installed (make deps installs it)") ;;
     esac
   fi
@@ -242,11 +295,15 @@ declare -A TIME=() STATE=() SUM=()
 
 mode="full-size N (checksums as in bench/kernels/README.md)"
 [[ $quick == 1 ]] && mode="--quick: reduced N (checksums differ from the full-size ones)"
-[[ $fuel == 1 ]] && mode+="; --fuel: raya unset vs --max-steps $FUEL_MAX_STEPS"
+[[ $fuel == 1 ]] && mode+="; --fuel: $RAYA_NOFUEL_BIN (off) vs raya (on) vs raya --max-steps $FUEL_MAX_STEPS (steps)"
 {
   echo "kernels: $KERNELS_DIR"
   echo "raya:    $RAYA_BIN"
-  echo "runs:    1 warm-up + $RUNS timed rounds (every runtime once a round), median of whole-process wall time"
+  if [[ $instructions == 1 ]]; then
+    echo "runs:    1 run per column under valgrind --tool=callgrind, instructions executed"
+  else
+    echo "runs:    1 warm-up + $RUNS timed rounds (every runtime once a round), median of whole-process $TIME_KIND"
+  fi
   echo "mode:    $mode"
   echo
 } >&2
@@ -292,7 +349,12 @@ for kernel in "${KERNELS[@]}"; do
     SUM[$key]=$sum
     STATE[$key]=ok
     TIMES[$r]=""
-    printf ' %ss  checksum %s\n' "$RUN_SECONDS" "$sum" >&2
+    if [[ $instructions == 1 ]]; then
+      TIMES[$r]=$RUN_MEASURE
+      printf ' %s instructions (%ss)  checksum %s\n' "$RUN_MEASURE" "$RUN_SECONDS" "$sum" >&2
+    else
+      printf ' %ss  checksum %s\n' "$RUN_MEASURE" "$sum" >&2
+    fi
   done
 
   # Timed runs, interleaved: round i runs every runtime once, so a machine
@@ -313,8 +375,8 @@ for kernel in "${KERNELS[@]}"; do
         printf ' %s FAILED' "$r" >&2
         continue
       fi
-      TIMES[$r]+=" $RUN_SECONDS"
-      printf ' %s %ss' "$r" "$RUN_SECONDS" >&2
+      TIMES[$r]+=" $RUN_MEASURE"
+      printf ' %s %ss' "$r" "$RUN_MEASURE" >&2
     done
     printf '\n' >&2
   done
@@ -323,7 +385,7 @@ for kernel in "${KERNELS[@]}"; do
     if [[ "${STATE[$key]}" == ok ]]; then
       # shellcheck disable=SC2086  # word-splitting the list of times is intended
       TIME[$key]=$(median ${TIMES[$r]})
-      printf '  %-13s %-14s -> %ss (median)\n' "$kernel" "$r" "${TIME[$key]}" >&2
+      [[ $instructions == 1 ]] || printf '  %-13s %-14s -> %ss (median)\n' "$kernel" "$r" "${TIME[$key]}" >&2
     fi
   done
 
@@ -370,10 +432,11 @@ ratio_for() {  # KERNEL PEER -> raya/peer or "-"
   fi
 }
 
-# geomean VALUES...: geometric mean of the numeric arguments ("-" if none).
+# geomean VALUES...: geometric mean of the numeric arguments ("-" if none),
+# printed with GEOMEAN_FORMAT (default %.3f).
 geomean() {
-  printf '%s\n' "$@" | awk '$1 > 0 { s += log($1); n++ }
-    END { if (n) printf "%.3f", exp(s / n); else printf "-" }'
+  printf '%s\n' "$@" | awk -v f="${GEOMEAN_FORMAT:-%.3f}" '$1 > 0 { s += log($1); n++ }
+    END { if (n) printf f, exp(s / n); else printf "-" }'
 }
 
 # finish: lists the problems, if any, and exits with the harness's status.
@@ -387,45 +450,77 @@ finish() {
   exit 0
 }
 
-# --fuel: one row per kernel, unset / set / set÷unset, and geomeans.
+# --fuel: one row per kernel, off / on / steps, on÷off and steps÷off, and
+# geomeans. Cells are seconds, or millions of instructions (--instructions).
 if [[ $fuel == 1 ]]; then
-  header=$(printf '%-13s %9s %9s %9s %9s  %s' kernel N unset set ratio check)
+  cell_format='%.3f' ratio_format='%.3f'
+  if [[ $instructions == 1 ]]; then
+    cell_format='%.1f' ratio_format='%.4f'
+    # TIME holds raw counts; the table shows millions.
+    for key in "${!TIME[@]}"; do
+      TIME[$key]=$(awk -v n="${TIME[$key]}" 'BEGIN { printf "%.1f", n / 1e6 }')
+    done
+  fi
+  header=$(printf '%-13s %9s %11s %11s %11s %9s %9s  %s' kernel N off on steps on/off steps/off check)
   echo "$header"
   echo "${header//[^ ]/-}"
-  unset_times=() set_times=() fuel_ratios=()
+  declare -A COLUMN_VALUES=()
+  on_ratios=() steps_ratios=()
+  # fuel_ratio KERNEL RUNTIME: RUNTIME's cell / the unmetered one, or "-".
+  fuel_ratio() {
+    local a=$1,raya-nofuel b=$1,$2
+    if [[ "${STATE[$a]}" == ok && "${STATE[$b]}" == ok ]]; then
+      awk -v x="${TIME[$b]}" -v y="${TIME[$a]}" -v f="$ratio_format" 'BEGIN { if (y > 0) printf f, x / y; else print "-" }'
+    else
+      printf -- '-'
+    fi
+  }
   for kernel in "${KERNELS[@]}"; do
     if [[ $quick == 1 ]]; then n=${QUICK_N[$kernel]}; else n=${FULL_N[$kernel]}; fi
-    a=$kernel,raya b=$kernel,raya-max-steps
-    check=ok ratio=-
-    for key in "$a" "$b"; do
+    check=ok cells=()
+    for r in "${FUEL_RUNTIMES[@]}"; do
+      key=$kernel,$r
+      # shellcheck disable=SC2059  # cell_format is the mode's number format
       case "${STATE[$key]}" in
-        mismatch) check=MISMATCH ;;
-        fail|missing) [[ $check == ok ]] && check=FAIL ;;
+        ok) COLUMN_VALUES[$r]+=" ${TIME[$key]}"; cells+=("$(printf "$cell_format" "${TIME[$key]}")") ;;
+        mismatch) check=MISMATCH; cells+=("$(printf "$cell_format!" "${TIME[$key]:-0}")") ;;
+        fail) [[ $check == ok ]] && check=FAIL; cells+=(FAIL) ;;
+        missing) [[ $check == ok ]] && check=FAIL; cells+=(n/a) ;;
       esac
     done
-    [[ "${STATE[$a]}" == ok ]] && unset_times+=("${TIME[$a]}")
-    [[ "${STATE[$b]}" == ok ]] && set_times+=("${TIME[$b]}")
-    if [[ "${STATE[$a]}" == ok && "${STATE[$b]}" == ok ]]; then
-      ratio=$(awk -v x="${TIME[$b]}" -v y="${TIME[$a]}" 'BEGIN { if (y > 0) printf "%.3f", x / y; else print "-" }')
-      [[ "$ratio" != - ]] && fuel_ratios+=("$ratio")
-    fi
-    printf '%-13s %9s %9s %9s %9s  %s\n' "$kernel" "$n" "$(cell_for "$a")" "$(cell_for "$b")" "$ratio" "$check"
+    on=$(fuel_ratio "$kernel" raya)
+    steps=$(fuel_ratio "$kernel" raya-max-steps)
+    [[ "$on" != - ]] && on_ratios+=("$on")
+    [[ "$steps" != - ]] && steps_ratios+=("$steps")
+    printf '%-13s %9s %11s %11s %11s %9s %9s  %s\n' "$kernel" "$n" "${cells[@]}" "$on" "$steps" "$check"
   done
   nk=${#KERNELS[@]}
   cells=()
-  for list in unset_times set_times fuel_ratios; do
+  for r in "${FUEL_RUNTIMES[@]}"; do
+    # shellcheck disable=SC2086  # word-splitting the list of values is intended
+    set -- ${COLUMN_VALUES[$r]:-}
+    g=$(GEOMEAN_FORMAT=$cell_format geomean "$@")
+    [[ $# -lt $nk && $g != - ]] && g="$g($#)"
+    cells+=("$g")
+  done
+  for list in on_ratios steps_ratios; do
     declare -n values=$list
-    g=$(geomean "${values[@]}")
+    g=$(GEOMEAN_FORMAT=$ratio_format geomean "${values[@]}")
     [[ ${#values[@]} -lt $nk && $g != - ]] && g="$g(${#values[@]})"
     cells+=("$g")
     unset -n values
   done
-  printf '%-13s %9s %9s %9s %9s\n' geomean "" "${cells[@]}"
+  printf '%-13s %9s %11s %11s %11s %9s %9s\n' geomean "" "${cells[@]}"
   echo
-  echo "Seconds: median whole-process wall time of raya run, without a step budget (unset)"
-  echo "and with --max-steps $FUEL_MAX_STEPS (set). ratio = set / unset: above 1 means the"
-  echo "budget checks cost time (DESIGN.md target: geomean under 1.05). Fuel is counted per"
-  echo "basic block in both columns. FAIL: a run failed; geomean(k): over k kernels."
+  if [[ $instructions == 1 ]]; then
+    echo "Millions of instructions executed (valgrind --tool=callgrind, whole process) by"
+  else
+    echo "Seconds: median whole-process $TIME_KIND of"
+  fi
+  echo "raya run built with -DRAYA_FUEL_METERING=OFF (off), the normal build (on), and the"
+  echo "normal build with --max-steps $FUEL_MAX_STEPS (steps). on/off is what fuel metering"
+  echo "costs, steps/off that plus the step-budget checks (DESIGN.md target: geomean under"
+  echo "1.05). FAIL: a run failed; n/a: a binary is missing; geomean(k): over k kernels."
   finish
 fi
 
@@ -486,7 +581,7 @@ if has_column node-jitless; then
 fi
 echo "$line"
 echo
-echo "Seconds: median whole-process wall time. Ratios below 1 mean raya is faster."
+echo "Seconds: median whole-process $TIME_KIND. Ratios below 1 mean raya is faster."
 echo "'!' after a time: checksum differs from the reference; FAIL: the run failed;"
 echo "n/a: runtime missing; geomean(k): over the k kernels that produced a time."
 

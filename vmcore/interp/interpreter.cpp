@@ -7,6 +7,13 @@
 #include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/value/number_format.hpp"
 
+// 0 only in a benchmarking build (CMake -DRAYA_FUEL_METERING=OFF), made to
+// measure what metering costs: the loop then counts no steps and checks no
+// budget, so a task cannot be preempted and step limits do not work.
+#ifndef RAYA_FUEL_METERING
+#define RAYA_FUEL_METERING 1
+#endif
+
 namespace raya::vm {
 
 namespace {
@@ -104,7 +111,7 @@ RunOutcome Interpreter::run(uint64_t budget) {
   Closure* closure;
   const Instr* code;
   const Instr* pc;
-  const Instr* block_start;
+  [[maybe_unused]] const Instr* block_start;  // only read by fuel metering
   Value* R;
   const Value* K;
   InlineCache* ICs;
@@ -126,22 +133,22 @@ RunOutcome Interpreter::run(uint64_t budget) {
     ICs = closure->caches_->caches.data();                                             \
     IC_NAMES = closure->caches_->names.data();                                         \
   } while (0)
+// Fuel metering: every fuel update and budget check in the loop goes through
+// SAVE_PC, CHARGE, CHARGE_LAST, CHECK_FUEL, JUMP and TAKE_NATIVE_STEPS, so
+// that the unmetered build (RAYA_FUEL_METERING 0) is the same loop without
+// them.
+#if RAYA_FUEL_METERING
 // Slow paths may allocate and so end the context (VmFatal): they record the
 // fuel spent so far too, so the steps of that slice are still counted.
 #define SAVE_PC() (frame->pc = uint32_t(pc - code), ctx_.safe_point_fuel_ = fuel - (pc - block_start))
 #define CHARGE() (fuel -= (pc - block_start), block_start = pc)
-#define DISPATCH()                     \
+// Control leaves the frame (return, throw, suspend): charge the block that
+// ends here plus `extra` steps; no block starts at pc.
+#define CHARGE_LAST(extra) (fuel -= pc - block_start + (extra))
+// A safe point: stop if the slice's budget is spent.
+#define CHECK_FUEL()                   \
   do {                                 \
-    ins = *pc++;                       \
-    goto* kLabels[op_bits(ins)];       \
-  } while (0)
-#define A arg_a(ins)
-#define B arg_b(ins)
-#define C arg_c(ins)
-#define SLOW(expr)        \
-  do {                    \
-    SAVE_PC();            \
-    if (!(expr)) goto pending; \
+    if (fuel <= 0) goto out_of_fuel;   \
   } while (0)
 // A taken jump: charge the block that ends here, then move.
 #define JUMP(offset)                 \
@@ -159,16 +166,37 @@ RunOutcome Interpreter::run(uint64_t budget) {
     fuel -= int64_t(ctx_.native_steps_);                \
     ctx_.native_steps_ = 0;                             \
   } while (0)
+#else
+#define SAVE_PC() (frame->pc = uint32_t(pc - code))
+#define CHARGE() ((void)0)
+#define CHARGE_LAST(extra) ((void)0)
+#define CHECK_FUEL() ((void)0)
+#define JUMP(offset) (pc += (offset))
+#define TAKE_NATIVE_STEPS() ((void)0)
+#endif
+#define DISPATCH()                     \
+  do {                                 \
+    ins = *pc++;                       \
+    goto* kLabels[op_bits(ins)];       \
+  } while (0)
+#define A arg_a(ins)
+#define B arg_b(ins)
+#define C arg_c(ins)
+#define SLOW(expr)        \
+  do {                    \
+    SAVE_PC();            \
+    if (!(expr)) goto pending; \
+  } while (0)
 #define AFTER_CALL(result)                              \
   do {                                                  \
     TAKE_NATIVE_STEPS();                                \
     if ((result) == CallResult::Threw) goto pending;    \
     if ((result) == CallResult::PushedFrame) {          \
       LOAD_FRAME();                                     \
-      if (fuel <= 0) goto out_of_fuel;                  \
+      CHECK_FUEL();                                     \
     } else {                                            \
       R = task_.stack.data() + frame->base;             \
-      if (fuel <= 0) goto out_of_fuel;                  \
+      CHECK_FUEL();                                     \
     }                                                   \
   } while (0)
 
@@ -190,7 +218,7 @@ RunOutcome Interpreter::run(uint64_t budget) {
         CHARGE();                                                                              \
         task_.frames.push_back(Frame{c_, 0, new_base_, new_base_ - 1, 0});                      \
         LOAD_FRAME();                                                                          \
-        if (fuel <= 0) goto out_of_fuel;                                                       \
+        CHECK_FUEL();                                                                          \
         DISPATCH();                                                                            \
       }                                                                                        \
     }                                                                                          \
@@ -653,7 +681,7 @@ L_GetProp: {
   if (how == CallResult::PushedFrame) {
     CHARGE();
     LOAD_FRAME();
-    if (fuel <= 0) goto out_of_fuel;
+    CHECK_FUEL();
     DISPATCH();
   }
   R[A] = out;
@@ -684,7 +712,7 @@ L_SetProp: {
   if (how == CallResult::PushedFrame) {
     CHARGE();
     LOAD_FRAME();
-    if (fuel <= 0) goto out_of_fuel;
+    CHECK_FUEL();
   }
   DISPATCH();
 }
@@ -703,7 +731,7 @@ L_GetElem: {
   if (how == CallResult::PushedFrame) {
     CHARGE();
     LOAD_FRAME();
-    if (fuel <= 0) goto out_of_fuel;
+    CHECK_FUEL();
     DISPATCH();
   }
   R[A] = out;
@@ -725,7 +753,7 @@ L_SetElem: {
   if (how == CallResult::PushedFrame) {
     CHARGE();
     LOAD_FRAME();
-    if (fuel <= 0) goto out_of_fuel;
+    CHECK_FUEL();
   }
   DISPATCH();
 }
@@ -837,7 +865,7 @@ L_ReturnUndef:
 L_Return:
   exc = R[A];
 do_return: {
-  fuel -= pc - block_start;
+  CHARGE_LAST(0);
   Frame done = task_.frames.back();
   Value result = exc;
   if ((done.flags & kFrameConstruct) && !result.is_object()) {
@@ -876,7 +904,7 @@ L_Await: {
     goto suspended;
   }
   R[A] = out;
-  if (fuel <= 0) goto out_of_fuel;
+  CHECK_FUEL();
   DISPATCH();
 }
 
@@ -928,7 +956,7 @@ pending:
 do_throw:
   // A throw costs a step and is a safe point: a handler placed before its
   // throw forms a loop without a backward jump, so check the budget here.
-  fuel -= pc - block_start + 1;
+  CHARGE_LAST(1);
   TAKE_NATIVE_STEPS();
   if (!unwind(exc)) {
     outcome.kind = RunOutcome::Kind::Done;
@@ -936,26 +964,30 @@ do_throw:
     return outcome;
   }
   LOAD_FRAME();
-  if (fuel <= 0) goto out_of_fuel;
+  CHECK_FUEL();
   DISPATCH();
 
 suspended:
-  fuel -= pc - block_start;
+  CHARGE_LAST(0);
   TAKE_NATIVE_STEPS();
   outcome.kind = RunOutcome::Kind::Yielded;
   outcome.steps = uint64_t(initial_fuel - fuel);
   return outcome;
 
+#if RAYA_FUEL_METERING
 out_of_fuel:
   SAVE_PC();
   TAKE_NATIVE_STEPS();
   outcome.kind = RunOutcome::Kind::Yielded;
   outcome.steps = uint64_t(initial_fuel - fuel);
   return outcome;
+#endif
 
 #undef LOAD_FRAME
 #undef SAVE_PC
 #undef CHARGE
+#undef CHARGE_LAST
+#undef CHECK_FUEL
 #undef DISPATCH
 #undef A
 #undef B

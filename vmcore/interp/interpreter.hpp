@@ -9,7 +9,10 @@
 //
 // Fuel: the loop counts executed instructions exactly but only does the
 // arithmetic at taken jumps, calls and returns (pc - block_start), and only
-// checks the remaining budget at backward jumps and calls.
+// checks the remaining budget at backward jumps and calls. A build configured
+// with -DRAYA_FUEL_METERING=OFF leaves all of that out, to measure what it
+// costs (bench/README.md); it is for benchmarks only, since its tasks cannot
+// be preempted and step limits do not work.
 #pragma once
 
 #include <algorithm>
