@@ -42,6 +42,9 @@ bool Context::push_call_frame(Task& task, Value callee, uint32_t window, uint32_
 bool Interpreter::enter_closure(Closure* closure, uint32_t new_base, uint32_t argc, uint32_t result_slot,
                                 uint8_t flags) {
   const FunctionProto* proto = closure->proto_;
+  // Until the frame exists, its callee, this and arguments sit above the
+  // caller's registers: keep them in the collector's view (see Task::args_top).
+  task_.args_top = std::max<uint32_t>(task_.args_top, new_base + 1 + argc);
   if (task_.frames.size() >= ctx_.options_.max_call_depth) {
     ctx_.throw_range_error("Maximum call stack size exceeded");
     return false;
@@ -62,6 +65,8 @@ bool Interpreter::enter_closure(Closure* closure, uint32_t new_base, uint32_t ar
     rest->length_ = rest_count;
     regs[1 + proto->param_count] = Value::object(rest);
   }
+  // The arguments now live in the frame (or its rest array).
+  task_.args_top = 0;
   return true;
 }
 

@@ -73,8 +73,9 @@ struct Task : HeapObject {
   std::vector<Waiter> waiters;          // tasks blocked until this one finishes
   uint64_t host_request = 0;            // Timer/HostCall: the request id
   uint32_t resume_slot = 0;             // Timer/HostCall: stack index of the call's result
-  /// High-water mark of argument windows written above the top frame's
-  /// registers (spread calls, task starts): the collector keeps [0, this) too.
+  /// End of the argument windows written above the top frame's registers
+  /// and not yet inside a frame (spread calls, getter/setter and task
+  /// starts): the collector keeps [0, this) too. Reset once a frame is entered.
   uint32_t args_top = 0;
 
   Task() : HeapObject(ObjectKind::Task) {}
