@@ -23,14 +23,17 @@ void HostLoop::take_requests() {
   }
 }
 
-void HostLoop::fire_due_timers() {
+size_t HostLoop::fire_due_timers() {
   auto now = Clock::now();
+  size_t fired = 0;
   while (!timers_.empty() && timers_.top().due <= now) {
+    ++fired;
     // A timer of a cancelled task is no longer pending: completing it
     // reports an unknown id, which is fine to ignore.
     (void)ctx_.complete_host_request(timers_.top().request, messages::Value());
     timers_.pop();
   }
+  return fired;
 }
 
 HostLoop::Outcome HostLoop::run_until_idle() {
@@ -38,9 +41,9 @@ HostLoop::Outcome HostLoop::run_until_idle() {
     vm::RunOutcome r = ctx_.run(kSliceSteps);
     if (r.kind == vm::RunOutcome::Kind::Fatal) return Outcome::Fatal;
     take_requests();
-    fire_due_timers();
+    size_t fired = fire_due_timers();
     if (deadline_ && Clock::now() >= *deadline_) return Outcome::Timeout;
-    if (r.kind == vm::RunOutcome::Kind::Yielded) continue;
+    if (r.kind == vm::RunOutcome::Kind::Yielded || fired > 0) continue;  // tasks are ready
     if (ctx_.pending_host_requests() == 0) {
       if (r.kind == vm::RunOutcome::Kind::Done) return Outcome::Idle;
       continue;  // a timer fired above: its task is ready

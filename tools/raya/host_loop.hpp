@@ -34,7 +34,8 @@ class HostLoop {
     bool operator>(const Timer& o) const { return due != o.due ? due > o.due : sequence > o.sequence; }
   };
   void take_requests();
-  void fire_due_timers();
+  /// Fires the timers that are due; returns how many fired.
+  size_t fire_due_timers();
 
   vm::Context& ctx_;
   std::optional<Clock::time_point> deadline_;

@@ -39,12 +39,8 @@ Result<TaskId> VmContext::load(std::shared_ptr<const Module> module) {
   if (Status s = check_alive(); !s) return s.error();
   Result<Task*> task = ctx_->load(std::move(module));
   if (!task) return task.error();
-  // The previous module's init task was kept for deferred calls; once it has
-  // been reported, nothing needs it any more.
-  if (init_task_ != nullptr &&
-      std::none_of(started_.begin(), started_.end(), [&](const auto& e) { return e.second.task == init_task_; }))
-    ctx_->release_task(init_task_);
   init_task_ = *task;
+  init_failed_ = false;
   return add_started(*task);
 }
 
@@ -95,16 +91,17 @@ Result<Task*> VmContext::start_now(std::string_view name, const std::vector<mess
 }
 
 bool VmContext::start_deferred_calls() {
-  if (init_task_ == nullptr) return false;
+  bool init_finished = init_task_ == nullptr || init_task_->finished();
+  bool init_failed = init_task_ != nullptr ? init_task_->state == TaskState::Failed : init_failed_;
   bool started = false;
   for (auto& [id, entry] : started_) {
     if (entry.task != nullptr || entry.outcome || entry.export_name.empty()) continue;
     bool callable = ctx_->export_state(entry.export_name) == Context::ExportState::Callable;
-    if (!callable && !init_task_->finished()) continue;  // still initialising
+    if (!callable && !init_finished) continue;  // still initialising
     TaskOutcome failed;
     failed.id = id;
-    if (!callable && init_task_->state == TaskState::Failed) {
-      failed.error = ctx_->task_error(init_task_);
+    if (!callable && init_failed) {
+      failed.error = init_task_ != nullptr ? ctx_->task_error(init_task_) : init_error_;
       failed.error.message = "cannot call '" + entry.export_name +
                              "': the module's top-level code failed: " + failed.error.name + ": " + failed.error.message;
       entry.outcome = std::move(failed);
@@ -176,7 +173,13 @@ std::vector<TaskOutcome> VmContext::take_finished() {
     }
     o.error.context_id = ctx_->options().context_id;
     if (!o.ok) o.error.task_id = it->first;  // the id the embedding knows
-    if (task != init_task_) ctx_->release_task(task);  // the init task decides deferred calls
+    if (task == init_task_) {
+      // Reported: keep only what deferred calls need, not its result.
+      init_failed_ = !o.ok;
+      if (!o.ok) init_error_ = o.error;
+      init_task_ = nullptr;
+    }
+    ctx_->release_task(task);
     out.push_back(std::move(o));
     it = started_.erase(it);
   }
@@ -184,7 +187,7 @@ std::vector<TaskOutcome> VmContext::take_finished() {
 }
 
 bool VmContext::cancel(TaskId id) {
-  if (ctx_ == nullptr) return false;
+  if (!check_alive()) return false;
   auto it = started_.find(id);
   if (it == started_.end() || it->second.outcome) return false;
   if (it->second.task == nullptr) {
@@ -195,7 +198,7 @@ bool VmContext::cancel(TaskId id) {
     it->second.outcome = std::move(o);
     return true;
   }
-  return ctx_->cancel_task(it->second.task);
+  return ctx_->cancel_from_host(it->second.task);
 }
 
 std::vector<messages::Error> VmContext::take_unobserved_failures() {

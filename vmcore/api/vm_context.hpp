@@ -164,7 +164,9 @@ class VmContext {
   std::unique_ptr<Context> ctx_;
   std::map<TaskId, Started> started_;
   TaskId next_id_ = 1;
-  Task* init_task_ = nullptr;  // the latest module's top-level code (also in started_ until reported)
+  Task* init_task_ = nullptr;  // the latest module's top-level code, until reported
+  bool init_failed_ = false;   // once reported: how it ended
+  messages::Error init_error_;
   messages::VmStats final_stats_;
   messages::Error end_;  // Terminated, once terminate() ran
 };

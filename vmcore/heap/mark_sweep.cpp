@@ -133,6 +133,7 @@ void trace_object(HeapObject* obj, Marker& m) {
       m.mark(t->awaiting);
       m.mark(t->resume_exception);
       for (const Task::Waiter& w : t->waiters) m.mark(w.task);
+      m.mark(t->last_waiter);  // compared by address: must not be reused while remembered
       return;
     }
     case ObjectKind::Bytes:
@@ -188,7 +189,7 @@ void finalize_object(HeapObject* obj, Heap& heap) {
       return;
     case ObjectKind::Task: {
       auto* t = static_cast<Task*>(obj);
-      heap.charge_external(-int64_t(t->stack_charged));
+      heap.charge_external(-int64_t(t->stack_charged + t->waiters_charged));
       t->~Task();
       return;
     }

@@ -127,6 +127,9 @@ class Context final : public RootProvider {
   /// awaiters receive; its pending host request is dropped (completing it
   /// later reports an unknown id). Returns false if it had already finished.
   bool cancel_task(Task* task);
+  /// cancel_task for the embedding, outside run(): false on a dead context,
+  /// and a heap limit hit while cancelling ends the context (see fatal()).
+  bool cancel_from_host(Task* task);
 
   /// Requests issued by blocked tasks since the last call, in order.
   std::vector<HostRequest> take_host_requests();
@@ -281,7 +284,7 @@ class Context final : public RootProvider {
   // result is filled in when it resumes) instead of throwing. Natives called
   // other than directly by a Raya call instruction cannot suspend (TypeError).
   bool suspend_for_timer(uint64_t delay_ms);
-  bool suspend_for_host_call(std::string_view capability, messages::Value args);
+  bool suspend_for_host_call(std::string_view capability, messages::Value args, uint64_t payload_bytes = 0);
   bool yield_current_task();
   /// Cancels `task` from Raya code (task.cancel()); the running task may
   /// cancel itself, which stops it at once.
@@ -316,6 +319,11 @@ class Context final : public RootProvider {
   void fail_task(Task* task, Value exception);
   void unlink_live(Task* task);
   void hold(Task* task);
+  /// Registers `waiter` (blocked, with `epoch`) on `target`; false if it was
+  /// already registered for this wait. Stale entries are dropped whenever the
+  /// list would grow, and the list's memory is charged to the heap.
+  bool add_waiter(Task* target, Task* waiter, uint64_t epoch);
+  void free_waiters(Task* task);
   /// The native a granted `host:` import resolves to.
   Value make_host_function(const std::string& capability);
   /// The task blocked on host request `id`, removed from the table; nullptr if unknown.

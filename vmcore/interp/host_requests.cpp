@@ -16,9 +16,13 @@ bool call_host_capability(Context& ctx, CallArgs& call) {
   Rooted<Array*> args(ctx, ctx.new_array(0, call.count));
   for (uint32_t i = 0; i < call.count; ++i) args->elements_[i] = call.args[i];
   args->length_ = call.count;
-  Result<messages::Value> marshalled = marshal(ctx, Value::object(args.get()), "args");
+  MarshalStats stats;
+  Result<messages::Value> marshalled = marshal(ctx, Value::object(args.get()), "args", stats);
+  // The copy is work proportional to its size, and it is memory this
+  // context holds until the host answers: charge both.
+  ctx.charge_steps(stats.nodes + stats.bytes / Context::kUnitsPerStep);
   if (!marshalled) return ctx.throw_named_error("MarshalError", marshalled.error().message);
-  return ctx.suspend_for_host_call(capability, std::move(*marshalled));
+  return ctx.suspend_for_host_call(capability, std::move(*marshalled), stats.bytes);
 }
 
 }  // namespace
@@ -55,9 +59,13 @@ bool Context::suspend_for_timer(uint64_t delay_ms) {
   return false;
 }
 
-bool Context::suspend_for_host_call(std::string_view capability, messages::Value args) {
+bool Context::suspend_for_host_call(std::string_view capability, messages::Value args, uint64_t payload_bytes) {
   if (!suspendable_call_ || current_task_ == nullptr) return cannot_suspend(*this, std::string(capability) + "()");
+  // Pending arguments count against the heap until the request is answered
+  // (or withdrawn): many calls in flight cannot hold more than the limit.
+  heap_.charge_external(int64_t(payload_bytes));
   Task* task = current_task_;
+  task->host_payload_charged = payload_bytes;
   HostRequest request;
   request.id = next_request_id_++;
   request.kind = HostRequest::Kind::Call;
@@ -91,6 +99,8 @@ Task* Context::take_host_wait(uint64_t id) {
   if (it == host_waits_.end()) return nullptr;
   Task* task = it->second;
   host_waits_.erase(it);
+  heap_.charge_external(-int64_t(task->host_payload_charged));
+  task->host_payload_charged = 0;
   // A request the embedding has not taken yet is withdrawn with it.
   std::erase_if(host_requests_, [&](const HostRequest& r) { return r.id == id; });
   return task;
@@ -137,6 +147,12 @@ Status Context::fail_host_request(uint64_t id, const Error& error) {
   if (dead_) return fatal_;
   Task* task = take_host_wait(id);
   if (task == nullptr) return unknown_request(id);
+  if (error.code == ErrorCode::None) {
+    // An error without a kind is still a failed capability call.
+    Error e = error;
+    e.code = ErrorCode::CapabilityFailed;
+    return fail_host_request_of(task, e);
+  }
   return fail_host_request_of(task, error);
 }
 

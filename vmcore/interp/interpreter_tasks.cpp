@@ -34,7 +34,7 @@ Interpreter::AwaitResult Interpreter::await_value(Value v, Value& out) {
     task_.blocked_on = BlockReason::Await;
     task_.awaiting = v;
     task_.await_pending = 1;
-    t->add_waiter(&task_, ++task_.wait_epoch);
+    ctx_.add_waiter(t, &task_, ++task_.wait_epoch);
     return AwaitResult::Blocked;
   }
   if (!is_array(v)) {
@@ -63,12 +63,15 @@ Interpreter::AwaitResult Interpreter::await_value(Value v, Value& out) {
     task_.state = TaskState::Blocked;
     task_.blocked_on = BlockReason::Await;
     task_.awaiting = v;
-    task_.await_pending = pending;
-    uint32_t epoch = ++task_.wait_epoch;
-    for (uint32_t i = 0; i < array->length_; ++i) {
-      Value e = array->elements_[i];
-      if (is_task(e) && !as_task(e)->finished()) as_task(e)->add_waiter(&task_, epoch);
+    // Each distinct task counts once, however often the array repeats it.
+    uint64_t epoch = ++task_.wait_epoch;
+    Rooted<Value> source(ctx_, v);
+    uint32_t registered = 0;
+    for (uint32_t i = 0; i < as_array(source.get())->length_; ++i) {
+      Value e = as_array(source.get())->elements_[i];
+      if (is_task(e) && !as_task(e)->finished() && ctx_.add_waiter(as_task(e), &task_, epoch)) ++registered;
     }
+    task_.await_pending = registered;
     return AwaitResult::Blocked;
   }
   Rooted<Value> source(ctx_, v);

@@ -55,8 +55,9 @@ struct Task : HeapObject {
   bool observed = false;          // awaited by a task or held by the embedding
   bool cancel_requested = false;  // cancelled itself while running
   bool held = false;              // the embedding holds it (Context::held_)
+  bool counted_unobserved = false;  // in Context::unobserved_failure_count_
   uint32_t live_index = ~0u;      // position in Context::live_tasks_ while unfinished
-  uint32_t wait_epoch = 0;        // bumped at each block: stale waiter entries are ignored
+  uint64_t wait_epoch = 0;        // bumped at each block: stale waiter entries are ignored (64-bit: never wraps)
   uint32_t await_pending = 0;     // Await on an array: registrations not yet finished
   bool has_resume_exception = false;  // resume by throwing `resume_exception`
   Value resume_exception = Value::undefined();
@@ -68,10 +69,16 @@ struct Task : HeapObject {
   Value awaiting = Value::undefined();  // the task or array an Await/Adopt waits on
   struct Waiter {
     Task* task;
-    uint32_t epoch;  // the waiter's wait_epoch when it registered
+    uint64_t epoch;  // the waiter's wait_epoch when it registered
   };
   std::vector<Waiter> waiters;          // tasks blocked until this one finishes
+  size_t waiters_charged = 0;           // bytes of `waiters` charged to the heap
+  // The last registration, so one await registers once per distinct task
+  // even when an awaited array repeats it.
+  Task* last_waiter = nullptr;
+  uint64_t last_waiter_epoch = 0;
   uint64_t host_request = 0;            // Timer/HostCall: the request id
+  uint64_t host_payload_charged = 0;    // HostCall: bytes of its pending arguments charged to the heap
   uint32_t resume_slot = 0;             // Timer/HostCall: stack index of the call's result
   /// End of the argument windows written above the top frame's registers
   /// and not yet inside a frame (spread calls, getter/setter and task
@@ -81,17 +88,10 @@ struct Task : HeapObject {
   Task() : HeapObject(ObjectKind::Task) {}
   bool finished() const { return state == TaskState::Done || state == TaskState::Failed; }
 
-  /// Registers `waiter` (blocked with `epoch`). Entries go stale when a
-  /// waiter wakes for another reason (an `await [...]` woken by a failure);
-  /// they are dropped whenever the list would grow, so a long-lived task
-  /// awaited in a loop keeps a list as long as its live waiters.
-  void add_waiter(Task* waiter, uint32_t epoch) {
-    if (waiters.size() == waiters.capacity() && !waiters.empty()) {
-      std::erase_if(waiters, [](const Waiter& w) {
-        return w.task->wait_epoch != w.epoch || w.task->state != TaskState::Blocked;
-      });
-    }
-    waiters.push_back({waiter, epoch});
+  /// Whether an entry no longer stands for a blocked waiter (it woke for
+  /// another reason, e.g. an `await [...]` woken by a failure).
+  static bool is_stale(const Waiter& w) {
+    return w.task->wait_epoch != w.epoch || w.task->state != TaskState::Blocked;
   }
 };
 

@@ -91,6 +91,37 @@ Task* Context::spawn_call(Value callee, Value self, const Value* args, uint32_t 
   return task;
 }
 
+bool Context::add_waiter(Task* target, Task* waiter, uint64_t epoch) {
+  if (target->last_waiter == waiter && target->last_waiter_epoch == epoch) return false;
+  auto& list = target->waiters;
+  for (size_t i = list.size(); i > 0 && i + 8 > list.size(); --i)  // recent entries: repeats in one array
+    if (list[i - 1].task == waiter && list[i - 1].epoch == epoch) return false;
+  if (list.size() == list.capacity()) {
+    std::erase_if(list, Task::is_stale);
+    if (list.size() == list.capacity()) {
+      size_t grown = std::max<size_t>(4, list.capacity() * 2);
+      Rooted<Task*> t(*this, target);
+      Rooted<Task*> w(*this, waiter);
+      heap_.charge_external(int64_t((grown - list.capacity()) * sizeof(Task::Waiter)));
+      target = t;
+      waiter = w;
+      target->waiters.reserve(grown);
+      target->waiters_charged = grown * sizeof(Task::Waiter);
+    }
+  }
+  target->waiters.push_back({waiter, epoch});
+  target->last_waiter = waiter;
+  target->last_waiter_epoch = epoch;
+  return true;
+}
+
+void Context::free_waiters(Task* task) {
+  std::vector<Task::Waiter>().swap(task->waiters);
+  heap_.charge_external(-int64_t(task->waiters_charged));
+  task->waiters_charged = 0;
+  task->last_waiter = nullptr;
+}
+
 void Context::make_ready(Task* task) {
   if (task->state == TaskState::Blocked) ++task->wait_epoch;  // other registrations go stale
   task->state = TaskState::Ready;
@@ -131,7 +162,7 @@ void Context::on_task_finished(Task* first) {
         task->blocked_on = BlockReason::Adopt;
         task->awaiting = task->result;
         task->result = Value::undefined();
-        other->add_waiter(task, ++task->wait_epoch);
+        add_waiter(other, task, ++task->wait_epoch);
         continue;
       }
     }
@@ -157,9 +188,10 @@ void Context::on_task_finished(Task* first) {
         if (task->state == TaskState::Failed || --waiter->await_pending == 0) make_ready(waiter);
       }
     }
-    std::vector<Task::Waiter>().swap(task->waiters);
+    free_waiters(task);
     if (task->state == TaskState::Failed && !task->observed) {
       ++unobserved_failure_count_;
+      task->counted_unobserved = true;
       if (unobserved_failures_.size() < kMaxUnobservedKept) unobserved_failures_.push_back(task);
     }
   }
@@ -168,12 +200,11 @@ void Context::on_task_finished(Task* first) {
 void Context::observe(Task* task) {
   if (task->observed) return;
   task->observed = true;
-  if (task->state == TaskState::Failed) {
+  if (task->counted_unobserved) {
+    task->counted_unobserved = false;
+    --unobserved_failure_count_;
     auto it = std::find(unobserved_failures_.begin(), unobserved_failures_.end(), task);
-    if (it != unobserved_failures_.end()) {
-      unobserved_failures_.erase(it);
-      --unobserved_failure_count_;
-    }
+    if (it != unobserved_failures_.end()) unobserved_failures_.erase(it);
   }
 }
 
@@ -185,9 +216,12 @@ Error Context::task_error(const Task* task) {
 
 std::vector<Error> Context::take_unobserved_failures() {
   std::vector<Error> out;
-  for (Task* t : unobserved_failures_) out.push_back(task_error(t));
+  for (Task* t : unobserved_failures_) {
+    out.push_back(task_error(t));
+    t->counted_unobserved = false;
+    --unobserved_failure_count_;
+  }
   unobserved_failures_.clear();
-  unobserved_failure_count_ = 0;
   return out;
 }
 
@@ -204,10 +238,8 @@ bool Context::cancel_task(Task* task) {
     ready_.erase(std::find(ready_.begin(), ready_.end(), task));
     task->in_ready_queue = false;
   }
-  if (task->blocked_on == BlockReason::Timer || task->blocked_on == BlockReason::HostCall) {
-    host_waits_.erase(task->host_request);
-    std::erase_if(host_requests_, [&](const HostRequest& r) { return r.id == task->host_request; });
-  }
+  if (task->blocked_on == BlockReason::Timer || task->blocked_on == BlockReason::HostCall)
+    take_host_wait(task->host_request);  // withdrawn, its payload uncharged
   ++task->wait_epoch;  // its own await registrations go stale
   task->blocked_on = BlockReason::None;
   task->cancel_requested = false;
@@ -215,6 +247,16 @@ bool Context::cancel_task(Task* task) {
   fail_task(task, error);
   on_task_finished(task);
   return true;
+}
+
+bool Context::cancel_from_host(Task* task) {
+  if (dead_) return false;
+  try {
+    return cancel_task(task);
+  } catch (const VmFatal& f) {
+    set_fatal(f.code, f.message, f.limit, f.used);
+    return false;
+  }
 }
 
 bool Context::cancel_current_task() {
@@ -386,12 +428,20 @@ RunOutcome Context::run_slice(uint64_t budget) {
       outcome.kind = RunOutcome::Kind::Fatal;
       return outcome;
     }
-    if (task->cancel_requested) {
-      cancel_task(task);
-    } else if (task->finished()) {
-      on_task_finished(task);
-    } else if (task->state == TaskState::Ready) {
-      make_ready(task);  // its quantum ran out, or it yielded: to the back of the queue
+    try {
+      // Finishing and cancelling allocate (error objects): at the heap
+      // limit that ends the context here, as it would inside the task.
+      if (task->cancel_requested) {
+        cancel_task(task);
+      } else if (task->finished()) {
+        on_task_finished(task);
+      } else if (task->state == TaskState::Ready) {
+        make_ready(task);  // its quantum ran out, or it yielded: to the back of the queue
+      }
+    } catch (const VmFatal& f) {
+      set_fatal(f.code, f.message, f.limit, f.used);
+      outcome.kind = RunOutcome::Kind::Fatal;
+      return outcome;
     }
     // Blocked tasks are made ready by whatever they wait for.
   }
