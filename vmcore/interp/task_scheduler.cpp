@@ -168,7 +168,7 @@ void Context::on_task_finished(Task* first) {
     }
     unlink_live(task);
     task->frames.clear();
-    std::vector<Frame>().swap(task->frames);
+    task->frames.release();
     heap_.charge_external(-int64_t(task->stack_charged));
     task->stack_charged = 0;
     std::vector<Value>().swap(task->stack);
