@@ -9,6 +9,7 @@
 #include "vmcore/bytecode/verifier.hpp"
 #include "vmcore/compiler/compiler.hpp"
 #include "vmcore/heap/roots.hpp"
+#include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/interp/context.hpp"
 #include "vmcore/interp/marshal.hpp"
 
@@ -75,13 +76,28 @@ Result<TaskId> VmContext::start(std::string_view name, const std::vector<message
 }
 
 Result<Task*> VmContext::start_now(std::string_view name, const std::vector<messages::Value>& args) {
-  // The unmarshalled arguments stay rooted (as one array) until the task
-  // holds them on its stack.
-  Result<Value> list = unmarshal(*ctx_, messages::Value(messages::Value::Array(args)));
-  if (!list) return list.error();
-  Rooted<Value> keep(*ctx_, *list);
-  Array* array = as_array(keep.get());
-  std::vector<Value> values(array->elements_, array->elements_ + array->length_);
+  // Each unmarshalled argument stays rooted (in one array) while the next
+  // is built and until the task holds them on its stack.
+  Array* holder = nullptr;
+  try {
+    holder = ctx_->new_array(0, uint32_t(args.size()));  // capacity for all: pushes never allocate
+  } catch (const VmFatal& f) {
+    Error e = messages::make_error(f.code, "the arguments do not fit the heap: " + f.message);
+    e.limit = f.limit;
+    e.used = f.used;
+    return e;
+  }
+  Rooted<Array*> list(*ctx_, holder);
+  for (size_t i = 0; i < args.size(); ++i) {
+    Result<Value> v = unmarshal(*ctx_, args[i]);
+    if (!v) {
+      Error e = v.error();
+      e.message = "argument " + std::to_string(i) + ": " + e.message;
+      return e;
+    }
+    ctx_->array_push(list.get(), *v);
+  }
+  std::vector<Value> values(list->elements_, list->elements_ + list->length_);
   Task* task = ctx_->start_export_call(name, values, /*keep_finished=*/true);
   if (task == nullptr) {
     if (Status s = check_alive(); !s) return s.error();

@@ -328,6 +328,8 @@ class Context final : public RootProvider {
   Value make_host_function(const std::string& capability);
   /// The task blocked on host request `id`, removed from the table; nullptr if unknown.
   Task* take_host_wait(uint64_t id);
+  /// Blocks the current task on `request` (given an id here) and stops it.
+  bool block_on_request(HostRequest request);
   Status fail_host_request_of(Task* task, const Error& error);
   void grow_stack(Task& task, size_t needed);
   Shape* root_shape_for(Object* proto);

@@ -41,16 +41,12 @@ bool cannot_suspend(Context& ctx, std::string_view what) {
 
 }  // namespace
 
-bool Context::suspend_for_timer(uint64_t delay_ms) {
-  if (!suspendable_call_ || current_task_ == nullptr) return cannot_suspend(*this, "sleep()");
+bool Context::block_on_request(HostRequest request) {
   Task* task = current_task_;
-  HostRequest request;
   request.id = next_request_id_++;
-  request.kind = HostRequest::Kind::Timer;
   request.task_id = task->id;
-  request.delay_ms = delay_ms;
   task->state = TaskState::Blocked;
-  task->blocked_on = BlockReason::Timer;
+  task->blocked_on = request.kind == HostRequest::Kind::Timer ? BlockReason::Timer : BlockReason::HostCall;
   task->host_request = request.id;
   ++task->wait_epoch;
   host_waits_[request.id] = task;
@@ -59,27 +55,25 @@ bool Context::suspend_for_timer(uint64_t delay_ms) {
   return false;
 }
 
+bool Context::suspend_for_timer(uint64_t delay_ms) {
+  if (!suspendable_call_ || current_task_ == nullptr) return cannot_suspend(*this, "sleep()");
+  HostRequest request;
+  request.kind = HostRequest::Kind::Timer;
+  request.delay_ms = delay_ms;
+  return block_on_request(std::move(request));
+}
+
 bool Context::suspend_for_host_call(std::string_view capability, messages::Value args, uint64_t payload_bytes) {
   if (!suspendable_call_ || current_task_ == nullptr) return cannot_suspend(*this, std::string(capability) + "()");
   // Pending arguments count against the heap until the request is answered
   // (or withdrawn): many calls in flight cannot hold more than the limit.
   heap_.charge_external(int64_t(payload_bytes));
-  Task* task = current_task_;
-  task->host_payload_charged = payload_bytes;
+  current_task_->host_payload_charged = payload_bytes;
   HostRequest request;
-  request.id = next_request_id_++;
   request.kind = HostRequest::Kind::Call;
-  request.task_id = task->id;
   request.capability = std::string(capability);
   request.args = std::move(args);
-  task->state = TaskState::Blocked;
-  task->blocked_on = BlockReason::HostCall;
-  task->host_request = request.id;
-  ++task->wait_epoch;
-  host_waits_[request.id] = task;
-  host_requests_.push_back(std::move(request));
-  suspending_ = true;
-  return false;
+  return block_on_request(std::move(request));
 }
 
 bool Context::yield_current_task() {
