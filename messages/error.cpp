@@ -20,6 +20,8 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::ContextNotFound: return "ContextNotFound";
     case ErrorCode::SnapshotError: return "SnapshotError";
     case ErrorCode::NodeUnreachable: return "NodeUnreachable";
+    case ErrorCode::QuotaExceeded: return "QuotaExceeded";
+    case ErrorCode::ConfigError: return "ConfigError";
   }
   return "UnknownError";
 }

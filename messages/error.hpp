@@ -28,6 +28,12 @@ enum class ErrorCode : uint8_t {
   ContextNotFound = 13,
   SnapshotError = 14,
   NodeUnreachable = 15,
+  /// A request refused before it could do harm: a capability quota (max
+  /// concurrent calls, calls per second) or a context's mailbox budget
+  /// (back-pressure). Nothing ended; the caller may retry later.
+  QuotaExceeded = 16,
+  /// A configuration file or value is invalid (the message names the key).
+  ConfigError = 17,
 };
 
 /// The stable name of a code ("HeapLimitExceeded"), as shown to users.
@@ -43,6 +49,8 @@ struct Diagnostic {
   uint32_t column = 0;  // 1-based, in UTF-8 bytes of the line
   std::string message;
   std::string source_line;
+
+  friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
 
 struct Error {
@@ -64,6 +72,8 @@ struct Error {
   std::string to_string() const;
   /// Compile diagnostics rendered with source line and caret.
   std::string render_diagnostics() const;
+
+  friend bool operator==(const Error&, const Error&) = default;
 };
 
 Error make_error(ErrorCode code, std::string message);

@@ -1,0 +1,1 @@
+#include "actors/runtime_config.hpp"
