@@ -40,12 +40,14 @@
 #include <string_view>
 #include <typeindex>
 #include <unordered_map>
+#include <vector>
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "actors/atoms.hpp"
 #include "messages/capability_call.hpp"
+#include "messages/inspect.hpp"
 
 namespace raya::actors {
 
@@ -138,6 +140,7 @@ class CapabilityRegistry {
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<const Entry>, std::hash<std::string>> entries_;
   std::unordered_map<uint64_t, Held> handles_;
+  std::unordered_map<uint64_t, std::vector<uint64_t>> tokens_by_context_;  // so ending a context is cheap
   uint64_t token_state_;  // token generator state (unguessable tokens)
 };
 

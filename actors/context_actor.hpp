@@ -31,6 +31,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,7 @@
 #include "actors/atoms.hpp"
 #include "actors/capability_registry.hpp"
 #include "messages/capability_call.hpp"
+#include "messages/inspect.hpp"  // CAF can carry every boundary type
 #include "messages/module_source.hpp"
 #include "messages/task_result.hpp"
 #include "messages/value.hpp"
@@ -76,6 +78,8 @@ struct ContextSpec {
   uint64_t slice_steps = 10'000;
   /// Told (ended_atom, ContextReport) when the context ends, if set.
   caf::actor reporter;
+  /// Called (on the context's thread) with each failed task nobody awaited.
+  std::function<void(uint64_t context_id, const messages::Error&)> on_unobserved_failure;
 };
 
 /// Spawns a context actor. Cheap: the VM itself is created when the first

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,6 +68,16 @@ struct SpawnReply {
 
 using ReportList = std::vector<messages::ContextReport>;
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SandboxSpec& x) {
+  return f(caf::meta::type_name("raya.SandboxSpec"), x.name, x.options, x.grants, x.modules);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SpawnReply& x) {
+  return f(caf::meta::type_name("raya.SpawnReply"), x.ok, x.context_id, x.context, x.options, x.error, x.loads);
+}
+
 using supervisor_actor = caf::typed_actor<
     caf::replies_to<spawn_atom, SandboxSpec>::with<SpawnReply>,
     caf::replies_to<load_atom, uint64_t, messages::ModuleSource>::with<messages::LoadResult>,
@@ -84,6 +95,8 @@ struct SupervisorSpec {
   SupervisorPolicy policy;
   std::shared_ptr<CapabilityRegistry> capabilities;  // null: an empty registry
   uint64_t slice_steps = 10'000;
+  /// Called (on a context's thread) with each failed task nobody awaited.
+  std::function<void(uint64_t context_id, const messages::Error&)> on_unobserved_failure;
 };
 
 supervisor_actor spawn_supervisor(caf::actor_system& system, SupervisorSpec spec);

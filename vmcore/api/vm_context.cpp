@@ -38,8 +38,13 @@ TaskId VmContext::add_started(Task* task) {
 
 Result<TaskId> VmContext::load(std::shared_ptr<const Module> module) {
   if (Status s = check_alive(); !s) return s.error();
+  messages::ModuleInfo info;
+  if (!module->files.empty()) info.path = module->files.front();
+  for (const Export& e : module->exports) info.exports.push_back(e.name);
+  info.capabilities = module->host_imports;
   Result<Task*> task = ctx_->load(std::move(module));
   if (!task) return task.error();
+  module_info_ = std::move(info);
   init_task_ = *task;
   init_failed_ = false;
   return add_started(*task);
@@ -51,8 +56,11 @@ Result<TaskId> VmContext::load_bytecode(std::span<const uint8_t> bytes) {
   return load(std::make_shared<const Module>(std::move(*module)));
 }
 
-Result<TaskId> VmContext::load_source(const std::string& path, const std::string& source) {
-  Result<Module> module = compiler::compile_source(path, source);
+Result<TaskId> VmContext::load_source(const std::string& path, const std::string& source, SourceImports imports) {
+  compiler::CompileOptions options;
+  if (imports == SourceImports::Refused)
+    options.read_file = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  Result<Module> module = compiler::compile_source(path, source, options);
   if (!module) return module.error();
   return load(std::make_shared<const Module>(std::move(*module)));
 }

@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "messages/error.hpp"
+#include "messages/module_source.hpp"
 #include "messages/value.hpp"
 #include "messages/vm_options.hpp"
 #include "vmcore/bytecode/module.hpp"
@@ -93,9 +94,18 @@ class VmContext {
   Result<TaskId> load(std::shared_ptr<const Module> module);
   /// `.ryb` bytes: decoded and verified first (VerifyError with an offset).
   Result<TaskId> load_bytecode(std::span<const uint8_t> bytes);
+  /// Whether source loading may read imported files from disk. A sandbox
+  /// host that takes module text from untrusted hands must refuse: an import
+  /// path is chosen by the program, and diagnostics quote the file read.
+  enum class SourceImports : uint8_t { FromDisk, Refused };
   /// Raya source: compiled first (CompileError with diagnostics). Imports of
-  /// other files are resolved relative to `path` on disk.
-  Result<TaskId> load_source(const std::string& path, const std::string& source);
+  /// other files are resolved relative to `path` on disk, or refused (a
+  /// CompileError at the import) with SourceImports::Refused.
+  Result<TaskId> load_source(const std::string& path, const std::string& source,
+                             SourceImports imports = SourceImports::FromDisk);
+
+  /// The most recently loaded module's path, exports and `host:` imports.
+  const messages::ModuleInfo& module_info() const { return module_info_; }
 
   // --- calling -------------------------------------------------------------
 
@@ -169,6 +179,7 @@ class VmContext {
   messages::Error init_error_;
   messages::VmStats final_stats_;
   messages::Error end_;  // Terminated, once terminate() ran
+  messages::ModuleInfo module_info_;
 };
 
 }  // namespace raya::vm
