@@ -26,6 +26,18 @@ std::string_view error_code_name(ErrorCode code) {
   return "UnknownError";
 }
 
+// Both derive from error_code_name, whose switch the compiler checks for
+// completeness, so a new code needs no second list here.
+bool is_known_error_code(ErrorCode code) { return error_code_name(code) != "UnknownError"; }
+
+std::optional<ErrorCode> error_code_from_name(std::string_view name) {
+  for (unsigned n = 0; n <= UINT8_MAX; ++n) {
+    ErrorCode code = ErrorCode(n);
+    if (is_known_error_code(code) && error_code_name(code) == name) return code;
+  }
+  return std::nullopt;
+}
+
 bool is_limit_error(ErrorCode code) {
   switch (code) {
     case ErrorCode::HeapLimitExceeded:

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,12 @@ enum class ErrorCode : uint8_t {
 
 /// The stable name of a code ("HeapLimitExceeded"), as shown to users.
 std::string_view error_code_name(ErrorCode code);
+
+/// The code with that stable name, or nullopt (names are case-sensitive).
+std::optional<ErrorCode> error_code_from_name(std::string_view name);
+
+/// False for a number no enumerator has (e.g. read from hostile bytes).
+bool is_known_error_code(ErrorCode code);
 
 /// True for the codes that mean "a resource limit or timeout ended the run".
 bool is_limit_error(ErrorCode code);
