@@ -185,6 +185,13 @@ caf::result<messages::TaskResult> ContextActor::on_await(messages::TaskId task) 
     return r;
   }
   if (ended_) return failed_task(spec_.context_id, task, ended_error());
+  if (spawned_.count(task) && idle_) {
+    // Spawned, unfinished, and the context is idle: it can never finish.
+    TaskPromise promise = make_response_promise<messages::TaskResult>();
+    task_waiters_[task].push_back(promise);
+    fail_deadlocked();
+    return promise;
+  }
   if (!spawned_.count(task))
     return failed_task(spec_.context_id, task,
                        make_error(ErrorCode::RuntimeError, "no task " + std::to_string(task) +
@@ -215,9 +222,16 @@ vm::VmContext& ContextActor::vm() {
     // nobody registered fails at load with CapabilityDenied, like an
     // ungranted one.
     std::vector<std::string> grants;
-    for (const std::string& g : spec_.grants)
-      if (spec_.capabilities && spec_.capabilities->contains(g)) grants.push_back(g);
+    bool console = false;
+    for (const std::string& g : spec_.grants) {
+      if (g == "console" && spec_.console) console = true;
+      else if (spec_.capabilities && spec_.capabilities->contains(g)) grants.push_back(g);
+    }
     vm_ = std::make_unique<vm::VmContext>(spec_.options, std::move(grants), spec_.context_id);
+    if (console) {
+      vm_->set_console([this](int level, std::string_view line) { spec_.console(spec_.context_id, level, line); });
+    }
+    if (spec_.results_as_json) vm_->set_result_form(vm::VmContext::ResultForm::Json);
     publish_heap_use();
   }
   return *vm_;
@@ -248,12 +262,59 @@ void ContextActor::run_slice() {
     if (ended_) return;
   }
   in_dispatch_ = false;
-  if (spec_.on_unobserved_failure) {
-    for (messages::Error& e : vm_->take_unobserved_failures()) spec_.on_unobserved_failure(spec_.context_id, e);
-  }
   if (const messages::Error* fatal = vm_->fatal()) return end(*fatal, true);
   publish_heap_use();
+  // The VM knows best what waits on the host: a request it withdrew (its
+  // task was cancelled) may still be in pending_ until its answer comes.
+  idle_ = outcome.kind == vm::RunOutcome::Kind::Done && !answered_in_slice_;
+  if (idle_) {
+    report_unobserved();
+    flush_held();
+    fail_deadlocked();
+  }
   if (outcome.kind == vm::RunOutcome::Kind::Yielded || answered_in_slice_) schedule_slice();
+}
+
+void ContextActor::report_unobserved() {
+  // Only when idle (or ending): a failed task may still be awaited by a task
+  // that has not got there yet; once nothing can run, no one will.
+  if (!spec_.on_unobserved_failure || !vm_) return;
+  for (messages::Error& e : vm_->take_unobserved_failures()) spec_.on_unobserved_failure(spec_.context_id, e);
+}
+
+void ContextActor::flush_held() {
+  std::vector<std::function<void()>> held = std::move(held_);
+  held_.clear();
+  for (auto& deliver : held) deliver();
+}
+
+void ContextActor::fail_deadlocked() {
+  // Idle with nothing pending on the host: every unfinished task waits on
+  // tasks that can never finish. Answer their waiters now instead of never.
+  std::vector<messages::TaskId> stuck;
+  for (const auto& [id, waiters] : task_waiters_) stuck.push_back(id);
+  for (const auto& [id, promise] : load_waiters_) stuck.push_back(id);
+  if (stuck.empty()) return;
+  const uint64_t blocked = vm_->stats().tasks;
+  messages::Error e = make_error(ErrorCode::RuntimeError,
+                                 "the task waits for tasks that can never finish (" + std::to_string(blocked) +
+                                     " blocked task" + (blocked == 1 ? "" : "s") + ")");
+  e.name = "Deadlock";
+  e.context_id = spec_.context_id;
+  for (messages::TaskId id : stuck) {
+    e.task_id = id;
+    if (auto w = task_waiters_.find(id); w != task_waiters_.end()) {
+      for (TaskPromise& p : w->second) p.deliver(failed_task(spec_.context_id, id, e));
+      task_waiters_.erase(w);
+    }
+    if (auto l = load_waiters_.find(id); l != load_waiters_.end()) {
+      l->second.deliver(failed_load(e));
+      load_waiters_.erase(l);
+    }
+    spawned_.erase(id);
+    (void)vm_->cancel(id);  // its outcome (Cancelled) now has no one to tell
+  }
+  (void)vm_->take_finished();
 }
 
 void ContextActor::deliver_finished() {
@@ -261,9 +322,17 @@ void ContextActor::deliver_finished() {
     if (auto load = load_waiters_.find(done.id); load != load_waiters_.end()) {
       messages::LoadResult r;
       r.ok = done.ok;
-      if (done.ok) r.info = vm_->module_info();
-      else r.error = std::move(done.error);
-      load->second.deliver(std::move(r));
+      if (done.ok) {
+        r.info = vm_->module_info();
+        r.value = std::move(done.value);
+      } else {
+        r.error = std::move(done.error);
+      }
+      if (spec_.answer_when_idle) {
+        held_.push_back([promise = load->second, r = std::move(r)]() mutable { promise.deliver(std::move(r)); });
+      } else {
+        load->second.deliver(std::move(r));
+      }
       load_waiters_.erase(load);
       continue;
     }
@@ -276,8 +345,14 @@ void ContextActor::deliver_finished() {
     bool spawned = spawned_.erase(done.id) > 0;
     auto waiters = task_waiters_.find(done.id);
     if (waiters != task_waiters_.end()) {
-      for (size_t i = 0; i + 1 < waiters->second.size(); ++i) waiters->second[i].deliver(r);
-      waiters->second.back().deliver(std::move(r));
+      if (spec_.answer_when_idle) {
+        held_.push_back([promises = std::move(waiters->second), r = std::move(r)]() mutable {
+          for (TaskPromise& p : promises) p.deliver(r);
+        });
+      } else {
+        for (size_t i = 0; i + 1 < waiters->second.size(); ++i) waiters->second[i].deliver(r);
+        waiters->second.back().deliver(std::move(r));
+      }
       task_waiters_.erase(waiters);
     } else if (spawned) {
       // Kept until awaited; it counts against the heap budget meanwhile.
@@ -311,11 +386,13 @@ void ContextActor::end(messages::Error error, bool failed) {
   if (error.context_id == 0) error.context_id = spec_.context_id;
   end_error_ = error;
   final_stats_ = current_stats();
+  report_unobserved();
   if (vm_) {
     vm_->terminate();  // frees every object; withdraws its host requests
     final_stats_.heap_bytes_used = 0;
     vm_.reset();
   }
+  flush_held();  // finished before the end: their results stand
   for (auto& [id, promise] : load_waiters_) promise.deliver(failed_load(error));
   load_waiters_.clear();
   for (auto& [id, promises] : task_waiters_)

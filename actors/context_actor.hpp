@@ -17,6 +17,9 @@
 //   spawn(name, args)             -> Started      at once, with the task's id
 //   await(task id)                -> TaskResult   when that spawned task ends
 //   cancel(task id)               -> bool         true if it was running
+// A run or await whose task can never finish (it waits on tasks that are
+// all blocked, with nothing pending on the host) is answered with a
+// RuntimeError named "Deadlock" and the task is cancelled.
 //   stats()                       -> VmStats
 //   terminate()                   -> VmStats      the final counters; then the actor quits
 // When a limit ends the context (heap, steps, CPU, or the task limit with
@@ -34,6 +37,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/actor_system.hpp>
@@ -80,6 +84,15 @@ struct ContextSpec {
   caf::actor reporter;
   /// Called (on the context's thread) with each failed task nobody awaited.
   std::function<void(uint64_t context_id, const messages::Error&)> on_unobserved_failure;
+  /// Where console.* lines go (on the context's thread) if the context is
+  /// granted "console"; without it, console calls throw CapabilityDenied.
+  std::function<void(uint64_t context_id, int level, std::string_view line)> console;
+  /// Results as JSON text (VmContext::ResultForm::Json) instead of values.
+  bool results_as_json = false;
+  /// Hold replies to load/run/await until the context is idle (no task can
+  /// run, nothing pending on the host) — a whole program's semantics, as
+  /// `raya run` has them: tasks left running after main returns still finish.
+  bool answer_when_idle = false;
 };
 
 /// Spawns a context actor. Cheap: the VM itself is created when the first

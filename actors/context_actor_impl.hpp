@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -67,6 +68,8 @@ class ContextActor : public context_actor::base {
   void run_slice();
   void schedule_slice();
   void deliver_finished();
+  /// Answers waiters of tasks that can never finish (see context_actor.hpp).
+  void fail_deadlocked();
   /// Ends the context: answers every waiter with `error`, frees the VM,
   /// releases handles, reports to the reporter and quits.
   void end(messages::Error error, bool failed);
@@ -91,6 +94,7 @@ class ContextActor : public context_actor::base {
   bool slice_scheduled_ = false;
   bool ended_ = false;
   bool failed_ = false;
+  bool idle_ = false;  // the last slice left nothing runnable and nothing pending
   bool in_dispatch_ = false;        // handing a slice's host requests out
   bool answered_in_slice_ = false;  // ...and one was answered at once
   messages::Error end_error_;
@@ -101,6 +105,9 @@ class ContextActor : public context_actor::base {
   std::unordered_set<messages::TaskId> spawned_;  // spawned, not yet finished
   std::unordered_map<messages::TaskId, messages::TaskResult> unclaimed_;  // finished, not yet awaited
   uint64_t unclaimed_bytes_ = 0;
+  std::vector<std::function<void()>> held_;  // answer_when_idle: replies waiting for idleness
+  void flush_held();
+  void report_unobserved();
 
   std::unordered_map<uint64_t, Pending> pending_;
   std::unordered_map<std::string, Usage> usage_;

@@ -100,7 +100,7 @@ Reply Runtime::ask_blocking(Ts&&... xs) {
   return future.get();
 }
 
-Runtime::Runtime(RuntimeConfig config)
+Runtime::Runtime(RuntimeConfig config, RuntimeHooks hooks)
     : config_(std::move(config)), capabilities_(std::make_shared<CapabilityRegistry>()) {
   cfg_ = std::make_unique<caf::actor_system_config>();
   configure(*cfg_, config_);
@@ -109,6 +109,10 @@ Runtime::Runtime(RuntimeConfig config)
   spec.policy = config_.supervisor;
   spec.capabilities = capabilities_;
   spec.slice_steps = config_.slice_steps;
+  spec.console = std::move(hooks.console);
+  spec.on_unobserved_failure = std::move(hooks.on_unobserved_failure);
+  spec.results_as_json = hooks.results_as_json;
+  spec.answer_when_idle = hooks.answer_when_idle;
   supervisor_ = spawn_supervisor(*system_, std::move(spec));
   bridge_ = system_->spawn(bridge);
 }
@@ -177,7 +181,7 @@ messages::LoadResult Sandbox::load_file(const std::string& path) {
   // The host chose this file, so its imports may come from disk; the
   // program is compiled here and sent as verified-at-load bytecode.
   vm::Result<vm::Module> module = vm::compiler::compile_file(path);
-  if (!module) return messages::LoadResult{false, {}, module.error()};
+  if (!module) return messages::LoadResult{false, {}, {}, module.error()};
   return load_async(messages::ModuleSource::from_bytecode(path, vm::encode_module(*module))).get();
 }
 
@@ -189,7 +193,7 @@ std::future<messages::LoadResult> Sandbox::load_async(messages::ModuleSource mod
   auto promise = std::make_shared<std::promise<messages::LoadResult>>();
   auto future = promise->get_future();
   if (!runtime_) {
-    promise->set_value(messages::LoadResult{false, {}, moved_from()});
+    promise->set_value(messages::LoadResult{false, {}, {}, moved_from()});
     return future;
   }
   runtime_->ask<messages::LoadResult>([promise](messages::LoadResult r) { promise->set_value(std::move(r)); },

@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/actor_system.hpp>
@@ -97,9 +98,19 @@ class Sandbox {
   messages::VmOptions options_;
 };
 
+/// Optional host hooks of a Runtime (all run on context threads; keep them short).
+struct RuntimeHooks {
+  /// console.* lines of sandboxes granted "console" (a valid grant only if set).
+  std::function<void(uint64_t context_id, int level, std::string_view line)> console;
+  /// Failed tasks no one awaited.
+  std::function<void(uint64_t context_id, const messages::Error&)> on_unobserved_failure;
+  bool results_as_json = false;   // see ContextSpec::results_as_json
+  bool answer_when_idle = false;  // see ContextSpec::answer_when_idle
+};
+
 class Runtime {
  public:
-  explicit Runtime(RuntimeConfig config = {});
+  explicit Runtime(RuntimeConfig config = {}, RuntimeHooks hooks = {});
   ~Runtime();  // terminates every context, then stops the actor system
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;

@@ -51,7 +51,7 @@ class Supervisor : public supervisor_actor::base {
         [this](spawn_atom, const SandboxSpec& spec) { return on_spawn(spec); },
         [this](load_atom, uint64_t id, const messages::ModuleSource& module) -> caf::result<messages::LoadResult> {
           Live* live = find(id);
-          if (!live) return messages::LoadResult{false, {}, not_found(id)};
+          if (!live) return messages::LoadResult{false, {}, {}, not_found(id)};
           live->spec.modules.push_back(module);  // a fresh restart loads it again
           return delegate(live->actor, load_atom::value, module);
         },
@@ -162,7 +162,7 @@ class Supervisor : public supervisor_actor::base {
       }
     }
     for (const std::string& grant : spec.grants)
-      if (!spec_.capabilities->contains(grant)) {
+      if (!spec_.capabilities->contains(grant) && !(grant == "console" && spec_.console)) {
         reply.error = make_error(ErrorCode::CapabilityDenied,
                                  "cannot grant '" + grant + "': no capability of that name is registered");
         return reply;
@@ -200,6 +200,9 @@ class Supervisor : public supervisor_actor::base {
     cs.slice_steps = spec_.slice_steps;
     cs.reporter = caf::actor_cast<caf::actor>(this);
     cs.on_unobserved_failure = spec_.on_unobserved_failure;
+    cs.console = spec_.console;
+    cs.results_as_json = spec_.results_as_json;
+    cs.answer_when_idle = spec_.answer_when_idle;
     context_actor actor = spawn_context(home_system(), std::move(cs));
     monitor(actor);
     by_addr_[actor.address()] = live.id;

@@ -97,6 +97,13 @@ struct SupervisorSpec {
   uint64_t slice_steps = 10'000;
   /// Called (on a context's thread) with each failed task nobody awaited.
   std::function<void(uint64_t context_id, const messages::Error&)> on_unobserved_failure;
+  /// Console lines of contexts granted "console" ("console" is a valid grant
+  /// only when this is set).
+  std::function<void(uint64_t context_id, int level, std::string_view line)> console;
+  /// Results as JSON text (see ContextSpec::results_as_json).
+  bool results_as_json = false;
+  /// See ContextSpec::answer_when_idle.
+  bool answer_when_idle = false;
 };
 
 supervisor_actor spawn_supervisor(caf::actor_system& system, SupervisorSpec spec);

@@ -12,6 +12,7 @@
 #include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/interp/context.hpp"
 #include "vmcore/interp/marshal.hpp"
+#include "vmcore/api/result_json.hpp"
 
 namespace raya::vm {
 
@@ -23,6 +24,18 @@ VmContext::VmContext(const messages::VmOptions& options, std::vector<std::string
 }
 
 VmContext::~VmContext() = default;
+
+void VmContext::set_console(ConsoleFunction console) {
+  console_ = std::move(console);
+  if (ctx_ == nullptr) return;
+  if (console_) {
+    ctx_->set_console_sink(
+        [](void* self, int level, std::string_view line) { static_cast<VmContext*>(self)->console_(level, line); },
+        this);
+  } else {
+    ctx_->set_console_sink(nullptr, nullptr);
+  }
+}
 
 Status VmContext::check_alive() const {
   if (ctx_ == nullptr) return end_;
@@ -188,10 +201,17 @@ std::vector<TaskOutcome> VmContext::take_finished() {
     TaskOutcome o;
     o.id = it->first;
     if (task->state == TaskState::Done) {
-      Result<messages::Value> v = marshal(*ctx_, task->result, "result");
-      o.ok = v.ok();
-      if (v.ok()) o.value = std::move(*v);
-      else o.error = v.error();
+      if (result_form_ == ResultForm::Json) {
+        std::string json, why;
+        o.ok = result_to_json(*ctx_, task->result, json, why);
+        if (o.ok) o.value = messages::Value(std::move(json));
+        else o.error = messages::make_error(ErrorCode::MarshalError, "result: " + why);
+      } else {
+        Result<messages::Value> v = marshal(*ctx_, task->result, "result");
+        o.ok = v.ok();
+        if (v.ok()) o.value = std::move(*v);
+        else o.error = v.error();
+      }
     } else {
       o.error = ctx_->task_error(task);
     }

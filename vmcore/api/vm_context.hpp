@@ -35,6 +35,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -84,6 +85,22 @@ class VmContext {
   ~VmContext();
   VmContext(const VmContext&) = delete;
   VmContext& operator=(const VmContext&) = delete;
+
+  // --- host hooks ----------------------------------------------------------
+
+  /// Where console.log / console.error lines go (level 0 log, 1 info, 2
+  /// warn, 3 error). Without one, console calls throw CapabilityDenied: the
+  /// console is a capability too.
+  using ConsoleFunction = std::function<void(int level, std::string_view line)>;
+  void set_console(ConsoleFunction console);
+
+  /// How results are reported: Marshalled (messages::Value trees; functions
+  /// and class instances are MarshalErrors), or Json: a string holding the
+  /// result's JSON text by JSON.stringify's rules (functions dropped, class
+  /// instances as their fields, undefined at the top as null), which is what
+  /// `raya run --print-result` prints.
+  enum class ResultForm : uint8_t { Marshalled, Json };
+  void set_result_form(ResultForm form) { result_form_ = form; }
 
   // --- loading -----------------------------------------------------------
   // Each load links the module and queues a task running its top-level code
@@ -180,6 +197,8 @@ class VmContext {
   messages::VmStats final_stats_;
   messages::Error end_;  // Terminated, once terminate() ran
   messages::ModuleInfo module_info_;
+  ConsoleFunction console_;
+  ResultForm result_form_ = ResultForm::Marshalled;
 };
 
 }  // namespace raya::vm
