@@ -19,6 +19,7 @@ Context::Context(ContextOptions options)
   // Builtins are created without a limit so even a tiny max_heap_bytes gives
   // a usable context; they count towards the heap afterwards.
   Heap::NoGcScope no_gc(heap_);
+  interned_.reserve(1024);  // the builtins intern ~700 names: no rehashing on the way
   empty_string_ = intern(u"");
   length_key_ = intern_ascii("length");
   size_key_ = intern_ascii("size");

@@ -9,7 +9,13 @@ constexpr uint32_t kTableThreshold = 8;  // walk short chains, index long ones
 }
 
 bool Shape::lookup(const String* key, PropertyInfo& out) {
-  if (slot_count_ > kTableThreshold) {
+  // A table costs as much to build as one walk of the chain, so a shape
+  // gets one only once it is looked up repeatedly: shapes passed through
+  // while properties are added one by one (installing builtins, building
+  // an object) are looked up once or twice and would each build a table
+  // for nothing — quadratic in the number of properties.
+  constexpr uint8_t kWalksBeforeTable = 4;
+  if (slot_count_ > kTableThreshold && (table_ || ++chain_walks_ > kWalksBeforeTable)) {
     if (!table_) {
       table_ = std::make_unique<std::unordered_map<const String*, PropertyInfo>>();
       table_->reserve(slot_count_);

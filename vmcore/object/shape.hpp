@@ -35,6 +35,7 @@ struct Shape : HeapObject {
   Object* proto_ = nullptr;    // prototype of objects with this shape
   uint32_t slot_count_ = 0;    // properties (= slots) of objects with this shape
   uint8_t key_flags_ = 0;      // flags of key_
+  uint8_t chain_walks_ = 0;    // lookups answered by walking the chain (see lookup)
   // Owned C++ side tables (charged to the heap as external memory).
   std::vector<std::pair<std::pair<String*, uint8_t>, Shape*>> transitions_;
   std::unique_ptr<std::unordered_map<const String*, PropertyInfo>> table_;
