@@ -2,8 +2,10 @@
 // threads and scheduler, the slice size, the default VmOptions, the
 // supervisor's policy and named sandbox profiles — read from JSON files in
 // configs/ (configs/README.md documents every key). `raya run --config` and
-// raya::actors::Runtime read the same files. A bad file is an error naming
-// the key ("supervisor.maxContexts: expected a whole number, got -3").
+// raya::actors::Runtime read the same files. A bad file is a ConfigError
+// naming the file and the key:
+//   "configs/runtime.json: supervisor.maxContexts: expected a whole number >= 1, got -3"
+// and a JSON syntax error gives the position: "FILE:LINE:COL: invalid JSON: ...".
 #pragma once
 
 #include <cstdint>
@@ -27,21 +29,23 @@ enum class RestartStrategy : uint8_t {
 
 /// A named sandbox shape: limits plus the capabilities it is granted.
 struct SandboxProfile {
-  std::string name;
+  std::string name;  // letters, digits, '_' and '-'
   messages::VmOptions options;
-  std::vector<std::string> grants;
+  std::vector<std::string> grants;  // capability names, each once
 };
 
 /// Global caps the supervisor applies to every context it creates.
 struct SupervisorPolicy {
-  uint64_t max_contexts = 100'000;          // maxContexts: live contexts at once
-  uint64_t total_heap_bytes = 16ull << 30;  // totalHeapBytes: sum of live contexts' maxHeapBytes
+  uint64_t max_contexts = 100'000;          // maxContexts: live contexts at once (>= 1)
+  /// totalHeapBytes: the sum of live contexts' maxHeapBytes (>= 1; null in
+  /// JSON is kUnlimited).
+  uint64_t total_heap_bytes = 16ull << 30;
   /// maxLimits: the most any sandbox may ask for; each requested limit is
   /// clamped to these (the defaults clamp nothing).
   messages::VmOptions max_limits = unlimited_options();
   RestartStrategy restart = RestartStrategy::None;  // restart
   uint32_t max_restarts = 3;                        // maxRestarts within restartWindowMs...
-  uint64_t restart_window_ms = 10'000;              // ...before the context stays dead
+  uint64_t restart_window_ms = 10'000;              // ...(>= 1) before the context stays dead
 
   static messages::VmOptions unlimited_options() {
     messages::VmOptions o;
@@ -55,11 +59,12 @@ struct SupervisorPolicy {
 };
 
 struct RuntimeConfig {
-  /// workerThreads: CAF worker threads; 0 means one per hardware core.
+  /// workerThreads: CAF worker threads (0 to 1024); 0 means one per hardware core.
   uint32_t worker_threads = 0;
   /// schedulerPolicy: CAF's "stealing" (per-worker queues, default) or "sharing" (one queue).
   std::string scheduler_policy = "stealing";
-  /// sliceSteps: instructions a context runs before it yields its worker thread.
+  /// sliceSteps: instructions a context runs before it yields its worker thread
+  /// (100 to 100,000,000).
   uint64_t slice_steps = 10'000;
   /// defaultOptions: VmOptions of a sandbox that names no profile.
   messages::VmOptions default_options;
@@ -73,16 +78,22 @@ struct RuntimeConfig {
 };
 
 /// Parses a runtime configuration from JSON text. Absent keys keep the
-/// defaults above; unknown keys are errors (a typo must not be ignored).
-/// `origin` (a file name) prefixes error messages. Profile entries are
-/// objects, or strings naming a profile file relative to `base_dir`.
+/// defaults above; unknown keys are errors (a typo must not be ignored),
+/// except a top-level "$comment" string. `origin` (a file name) prefixes error
+/// messages. Profile entries are objects, or strings naming a profile file
+/// relative to `base_dir`; either way a profile's options start from this
+/// config's defaultOptions, so a profile states only what it changes.
 Result<RuntimeConfig> parse_runtime_config(std::string_view json, std::string_view origin,
                                            const std::string& base_dir = ".");
 /// Reads and parses a file (profile paths are relative to its folder).
 Result<RuntimeConfig> load_runtime_config(const std::string& path);
-/// Parses one sandbox profile (JSON object: "options", "grants").
+/// Parses one sandbox profile (JSON object: "options", "grants", "$comment").
+/// On its own, outside a runtime config, its options start from VmOptions{}.
+/// `name` must be letters, digits, '_' or '-'.
 Result<SandboxProfile> parse_sandbox_profile(std::string_view json, std::string_view origin,
                                              std::string name);
+/// Reads and parses a profile file; the profile is named after the file's
+/// stem ("profiles/strict.json" is "strict").
 Result<SandboxProfile> load_sandbox_profile(const std::string& path);
 
 }  // namespace raya::actors

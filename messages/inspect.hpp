@@ -351,7 +351,7 @@ typename Inspector::result_type inspect(Inspector& f, ModuleInfo& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, LoadResult& x) {
-  return f(caf::meta::type_name("raya.LoadResult"), x.ok, x.info, x.error);
+  return f(caf::meta::type_name("raya.LoadResult"), x.ok, x.info, x.value, x.error);
 }
 
 template <class Inspector>

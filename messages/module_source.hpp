@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "messages/error.hpp"
+#include "messages/value.hpp"
 
 namespace raya::messages {
 
@@ -52,6 +53,7 @@ struct ModuleInfo {
 struct LoadResult {
   bool ok = false;
   ModuleInfo info;
+  Value value;  // ok: what the top-level code returned (null if nothing)
   Error error;
 
   friend bool operator==(const LoadResult&, const LoadResult&) = default;

@@ -216,8 +216,8 @@ TEST_F(CafSerialization, EveryRecordRoundTrips) {
   expect_round_trip(ModuleSource::from_source("main.raya", "export let x = 1;"));
   expect_round_trip(ModuleSource::from_bytecode("main.ryb", {0x52, 0x59, 0x42, 0, 255}));
   expect_round_trip(ModuleInfo{"main.raya", {"x", "f"}, {"fetch"}});
-  expect_round_trip(LoadResult{true, ModuleInfo{"m", {"a"}, {}}, {}});
-  expect_round_trip(LoadResult{false, {}, sample_error()});
+  expect_round_trip(LoadResult{true, ModuleInfo{"m", {"a"}, {}}, Value(7), {}});
+  expect_round_trip(LoadResult{false, {}, {}, sample_error()});
   expect_round_trip(CapabilityCall{1, 2, 3, "fetch", {Value("https://x"), every_kind(), Value()}});
   expect_round_trip(CapabilityCall{});
   expect_round_trip(CapabilityResult::success(Value(3.5)));
@@ -240,7 +240,7 @@ TEST_F(CafSerialization, RegisteredTypesRoundTripInsideMessages) {
   expect_message_round_trip(Started{true, 3, {}}, "raya.Started");
   expect_message_round_trip(ModuleSource::from_bytecode("m.ryb", {1, 2, 3}), "raya.ModuleSource");
   expect_message_round_trip(ModuleInfo{"m", {"a"}, {"b"}}, "raya.ModuleInfo");
-  expect_message_round_trip(LoadResult{false, {}, sample_error()}, "raya.LoadResult");
+  expect_message_round_trip(LoadResult{false, {}, {}, sample_error()}, "raya.LoadResult");
   expect_message_round_trip(CapabilityCall{1, 2, 3, "f", {Value(1)}}, "raya.CapabilityCall");
   expect_message_round_trip(CapabilityResult::success(Value("ok")), "raya.CapabilityResult");
   ContextReport report{8, "w", ContextReport::State::Terminated, 0, sample_stats(), {}};

@@ -119,6 +119,10 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
       auto v = value("--config");
       if (!v) return std::nullopt;
       o.config_file = *v;
+    } else if (a == "--profile") {
+      auto v = value("--profile");
+      if (!v) return std::nullopt;
+      o.profile = *v;
     } else if (!a.empty() && a[0] == '-') {
       error = "unknown option '" + a + "'";
       return std::nullopt;

@@ -25,6 +25,7 @@ struct RunOptions {
   std::optional<uint64_t> timeout_ms;
   std::optional<std::vector<std::string>> grants;
   std::string config_file;
+  std::string profile;  // a sandbox profile of the --config file
 };
 
 /// Parses `raya run` arguments (after "run"); on failure returns nullopt and

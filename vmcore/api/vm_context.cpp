@@ -12,6 +12,7 @@
 #include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/interp/context.hpp"
 #include "vmcore/interp/marshal.hpp"
+#include "vmcore/api/result_json.hpp"
 
 namespace raya::vm {
 
@@ -23,6 +24,18 @@ VmContext::VmContext(const messages::VmOptions& options, std::vector<std::string
 }
 
 VmContext::~VmContext() = default;
+
+void VmContext::set_console(ConsoleFunction console) {
+  console_ = std::move(console);
+  if (ctx_ == nullptr) return;
+  if (console_) {
+    ctx_->set_console_sink(
+        [](void* self, int level, std::string_view line) { static_cast<VmContext*>(self)->console_(level, line); },
+        this);
+  } else {
+    ctx_->set_console_sink(nullptr, nullptr);
+  }
+}
 
 Status VmContext::check_alive() const {
   if (ctx_ == nullptr) return end_;
@@ -38,8 +51,13 @@ TaskId VmContext::add_started(Task* task) {
 
 Result<TaskId> VmContext::load(std::shared_ptr<const Module> module) {
   if (Status s = check_alive(); !s) return s.error();
+  messages::ModuleInfo info;
+  if (!module->files.empty()) info.path = module->files.front();
+  for (const Export& e : module->exports) info.exports.push_back(e.name);
+  info.capabilities = module->host_imports;
   Result<Task*> task = ctx_->load(std::move(module));
   if (!task) return task.error();
+  module_info_ = std::move(info);
   init_task_ = *task;
   init_failed_ = false;
   return add_started(*task);
@@ -51,8 +69,11 @@ Result<TaskId> VmContext::load_bytecode(std::span<const uint8_t> bytes) {
   return load(std::make_shared<const Module>(std::move(*module)));
 }
 
-Result<TaskId> VmContext::load_source(const std::string& path, const std::string& source) {
-  Result<Module> module = compiler::compile_source(path, source);
+Result<TaskId> VmContext::load_source(const std::string& path, const std::string& source, SourceImports imports) {
+  compiler::CompileOptions options;
+  if (imports == SourceImports::Refused)
+    options.read_file = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  Result<Module> module = compiler::compile_source(path, source, options);
   if (!module) return module.error();
   return load(std::make_shared<const Module>(std::move(*module)));
 }
@@ -180,10 +201,17 @@ std::vector<TaskOutcome> VmContext::take_finished() {
     TaskOutcome o;
     o.id = it->first;
     if (task->state == TaskState::Done) {
-      Result<messages::Value> v = marshal(*ctx_, task->result, "result");
-      o.ok = v.ok();
-      if (v.ok()) o.value = std::move(*v);
-      else o.error = v.error();
+      if (result_form_ == ResultForm::Json) {
+        std::string json, why;
+        o.ok = result_to_json(*ctx_, task->result, json, why);
+        if (o.ok) o.value = messages::Value(std::move(json));
+        else o.error = messages::make_error(ErrorCode::MarshalError, "result: " + why);
+      } else {
+        Result<messages::Value> v = marshal(*ctx_, task->result, "result");
+        o.ok = v.ok();
+        if (v.ok()) o.value = std::move(*v);
+        else o.error = v.error();
+      }
     } else {
       o.error = ctx_->task_error(task);
     }

@@ -35,6 +35,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -45,6 +46,7 @@
 #include <vector>
 
 #include "messages/error.hpp"
+#include "messages/module_source.hpp"
 #include "messages/value.hpp"
 #include "messages/vm_options.hpp"
 #include "vmcore/bytecode/module.hpp"
@@ -84,6 +86,22 @@ class VmContext {
   VmContext(const VmContext&) = delete;
   VmContext& operator=(const VmContext&) = delete;
 
+  // --- host hooks ----------------------------------------------------------
+
+  /// Where console.log / console.error lines go (level 0 log, 1 info, 2
+  /// warn, 3 error). Without one, console calls throw CapabilityDenied: the
+  /// console is a capability too.
+  using ConsoleFunction = std::function<void(int level, std::string_view line)>;
+  void set_console(ConsoleFunction console);
+
+  /// How results are reported: Marshalled (messages::Value trees; functions
+  /// and class instances are MarshalErrors), or Json: a string holding the
+  /// result's JSON text by JSON.stringify's rules (functions dropped, class
+  /// instances as their fields, undefined at the top as null), which is what
+  /// `raya run --print-result` prints.
+  enum class ResultForm : uint8_t { Marshalled, Json };
+  void set_result_form(ResultForm form) { result_form_ = form; }
+
   // --- loading -----------------------------------------------------------
   // Each load links the module and queues a task running its top-level code
   // (which may await); its outcome arrives through take_finished(). Exports
@@ -93,9 +111,18 @@ class VmContext {
   Result<TaskId> load(std::shared_ptr<const Module> module);
   /// `.ryb` bytes: decoded and verified first (VerifyError with an offset).
   Result<TaskId> load_bytecode(std::span<const uint8_t> bytes);
+  /// Whether source loading may read imported files from disk. A sandbox
+  /// host that takes module text from untrusted hands must refuse: an import
+  /// path is chosen by the program, and diagnostics quote the file read.
+  enum class SourceImports : uint8_t { FromDisk, Refused };
   /// Raya source: compiled first (CompileError with diagnostics). Imports of
-  /// other files are resolved relative to `path` on disk.
-  Result<TaskId> load_source(const std::string& path, const std::string& source);
+  /// other files are resolved relative to `path` on disk, or refused (a
+  /// CompileError at the import) with SourceImports::Refused.
+  Result<TaskId> load_source(const std::string& path, const std::string& source,
+                             SourceImports imports = SourceImports::FromDisk);
+
+  /// The most recently loaded module's path, exports and `host:` imports.
+  const messages::ModuleInfo& module_info() const { return module_info_; }
 
   // --- calling -------------------------------------------------------------
 
@@ -169,6 +196,9 @@ class VmContext {
   messages::Error init_error_;
   messages::VmStats final_stats_;
   messages::Error end_;  // Terminated, once terminate() ran
+  messages::ModuleInfo module_info_;
+  ConsoleFunction console_;
+  ResultForm result_form_ = ResultForm::Marshalled;
 };
 
 }  // namespace raya::vm

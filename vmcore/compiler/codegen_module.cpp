@@ -57,7 +57,12 @@ void CodeGen::bind_vm_module_import(FileUnit& file, const ImportStmt& imp) {
       error(imp.pos, "host capabilities are imported by name: import { name } from \"host:\"");
       return;
     }
-    for (const ImportSpecifier& spec : imp.named) bind(spec.local, "host:" + spec.imported, spec.pos);
+    for (const ImportSpecifier& spec : imp.named) {
+      bind(spec.local, "host:" + spec.imported, spec.pos);
+      // Recorded even if never used: least privilege is checked against
+      // what a module asks for, before anything runs.
+      builtin_import_index("host:" + spec.imported);
+    }
     return;
   }
   if (!imp.default_local.empty()) error(imp.pos, "Module '" + imp.source + "' has no default export");

@@ -1,4 +1,4 @@
-// The JSON form of a program's result for `raya run --print-result`:
+// The JSON form of a result (`raya run --print-result`, VmContext::ResultForm::Json):
 // JSON.stringify's rules, except that undefined (and anything JSON cannot
 // express) at the top level prints as null.
 #pragma once
@@ -7,10 +7,10 @@
 
 #include "vmcore/interp/context.hpp"
 
-namespace raya::cli {
+namespace raya::vm {
 
 /// Appends the JSON text of `v`; false (with `error` set) for cycles or
 /// nesting deeper than 1000 levels.
-bool result_to_json(vm::Context& ctx, vm::Value v, std::string& out, std::string& error);
+bool result_to_json(Context& ctx, Value v, std::string& out, std::string& error);
 
-}  // namespace raya::cli
+}  // namespace raya::vm

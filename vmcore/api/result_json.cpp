@@ -1,4 +1,4 @@
-#include "tools/raya/result_json.hpp"
+#include "vmcore/api/result_json.hpp"
 
 #include <cmath>
 #include <vector>
@@ -6,15 +6,14 @@
 #include "vmcore/value/json_text.hpp"
 #include "vmcore/value/number_format.hpp"
 
-namespace raya::cli {
+namespace raya::vm {
 
 namespace {
 
-using vm::Value;
 
 class Writer {
  public:
-  Writer(vm::Context& ctx, std::string& out) : ctx_(ctx), out_(out) {}
+  Writer(Context& ctx, std::string& out) : ctx_(ctx), out_(out) {}
 
   /// Writes v; false if v has no JSON form (undefined, functions) and
   /// nothing was written.
@@ -35,7 +34,7 @@ class Writer {
     }
     if (v.is_number()) {
       double d = v.to_double();
-      out_ += std::isfinite(d) ? vm::number_to_string(d) : "null";
+      out_ += std::isfinite(d) ? number_to_string(d) : "null";
       return true;
     }
     vm::HeapObject* h = v.as_object();
@@ -108,15 +107,15 @@ class Writer {
   }
   void leave() { path_.pop_back(); }
 
-  vm::Context& ctx_;
+  Context& ctx_;
   std::string& out_;
   std::vector<vm::HeapObject*> path_;
 };
 
 }  // namespace
 
-bool result_to_json(vm::Context& ctx, vm::Value v, std::string& out, std::string& error) {
-  vm::Heap::NoGcScope no_gc(ctx.heap());
+bool result_to_json(Context& ctx, Value v, std::string& out, std::string& error) {
+  Heap::NoGcScope no_gc(ctx.heap());
   Writer w(ctx, out);
   if (!w.write(v, 0)) out += "null";
   if (w.failed) {
@@ -126,4 +125,4 @@ bool result_to_json(vm::Context& ctx, vm::Value v, std::string& out, std::string
   return true;
 }
 
-}  // namespace raya::cli
+}  // namespace raya::vm

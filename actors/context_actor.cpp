@@ -1,0 +1,429 @@
+// The context actor's requests, slices and ending (see context_actor.hpp).
+#include "actors/context_actor.hpp"
+
+#include <atomic>
+
+#include <caf/actor_system.hpp>
+#include <caf/mailbox_element.hpp>
+#include <caf/send.hpp>
+
+#include "actors/context_actor_impl.hpp"
+#include "actors/payload_size.hpp"
+
+namespace raya::actors {
+
+using messages::ErrorCode;
+using messages::make_error;
+
+namespace {
+
+std::atomic<uint64_t> next_context_id{1u << 20};  // standalone contexts; supervisors number from 1
+
+messages::TaskResult failed_task(uint64_t context_id, messages::TaskId task, messages::Error error) {
+  messages::TaskResult r;
+  r.context_id = context_id;
+  r.task_id = task;
+  r.error = std::move(error);
+  return r;
+}
+
+messages::LoadResult failed_load(messages::Error error) {
+  messages::LoadResult r;
+  r.error = std::move(error);
+  return r;
+}
+
+messages::Error refused(uint64_t bytes, uint64_t limit) {
+  messages::Error e = make_error(
+      ErrorCode::QuotaExceeded,
+      "request refused: its " + std::to_string(bytes) +
+          " bytes of payload would take the context past its heap budget of " + std::to_string(limit) +
+          " bytes (heap in use plus requests already queued); retry once it has caught up");
+  e.limit = limit;
+  e.used = bytes;
+  return e;
+}
+
+}  // namespace
+
+context_actor spawn_context(caf::actor_system& system, ContextSpec spec) {
+  return system.spawn<ContextActor>(std::move(spec));
+}
+
+ContextActor::ContextActor(caf::actor_config& cfg, ContextSpec spec)
+    : context_actor::base(cfg), spec_(std::move(spec)) {
+  if (spec_.context_id == 0) spec_.context_id = next_context_id++;
+  if (spec_.slice_steps == 0) spec_.slice_steps = 10'000;
+}
+
+ContextActor::~ContextActor() = default;
+
+// --- back-pressure ------------------------------------------------------------
+
+void ContextActor::enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) {
+  const uint64_t limit = spec_.options.max_heap_bytes;
+  if (limit == messages::VmOptions::kUnlimited) return context_actor::base::enqueue(std::move(ptr), eu);
+
+  // Only requests carrying a payload are sized; everything else passes.
+  const caf::type_erased_tuple& content = ptr->content();
+  uint64_t bytes = 0;
+  caf::message reply;
+  if (content.match_elements<run_atom, std::string, ValueList>()) {
+    bytes = payload_size(content.get_as<ValueList>(2));
+  } else if (content.match_elements<spawn_atom, std::string, ValueList>()) {
+    bytes = payload_size(content.get_as<ValueList>(2));
+  } else if (content.match_elements<load_atom, messages::ModuleSource>()) {
+    bytes = payload_size(content.get_as<messages::ModuleSource>(1));
+  } else {
+    return context_actor::base::enqueue(std::move(ptr), eu);
+  }
+
+  uint64_t queued = queued_bytes_.load(std::memory_order_relaxed);
+  for (;;) {
+    if (heap_used_.load(std::memory_order_relaxed) + queued + bytes > limit) break;
+    if (queued_bytes_.compare_exchange_weak(queued, queued + bytes, std::memory_order_relaxed))
+      return context_actor::base::enqueue(std::move(ptr), eu);
+  }
+
+  // Refused: answer the request right here, on the sender's thread, the way
+  // a response promise would (an asynchronous send has no one to tell).
+  caf::mailbox_element& m = *ptr;
+  if (!m.mid.is_request()) return;
+  messages::Error error = refused(bytes, limit);
+  if (content.match_elements<load_atom, messages::ModuleSource>())
+    reply = caf::make_message(failed_load(std::move(error)));
+  else if (content.match_elements<spawn_atom, std::string, ValueList>())
+    reply = caf::make_message(messages::Started{false, 0, std::move(error)});
+  else
+    reply = caf::make_message(failed_task(spec_.context_id, 0, std::move(error)));
+  auto stages = std::move(m.stages);
+  if (!stages.empty()) {
+    caf::strong_actor_ptr next = std::move(stages.back());
+    stages.pop_back();
+    next->enqueue(caf::make_mailbox_element(std::move(m.sender), m.mid, std::move(stages), std::move(reply)), eu);
+  } else if (m.sender) {
+    m.sender->enqueue(caf::make_mailbox_element(caf::strong_actor_ptr{ctrl()}, m.mid.response_id(),
+                                                {}, std::move(reply)),
+                      eu);
+  }
+}
+
+// --- the interface ----------------------------------------------------------
+
+ContextActor::behavior_type ContextActor::make_behavior() {
+  return {
+      [this](load_atom, const messages::ModuleSource& module) { return on_load(module); },
+      [this](run_atom, const std::string& name, const ValueList& args) { return on_run(name, args); },
+      [this](spawn_atom, const std::string& name, const ValueList& args) { return on_spawn(name, args); },
+      [this](await_atom, messages::TaskId task) { return on_await(task); },
+      [this](cancel_atom, messages::TaskId task) { return on_cancel(task); },
+      [this](stats_atom) { return current_stats(); },
+      [this](terminate_atom) { return on_terminate(); },
+      [this](resume_atom) {
+        slice_scheduled_ = false;
+        if (!ended_) run_slice();
+      },
+      [this](timer_atom, uint64_t id) { on_timer(id); },
+      [this](reply_atom, uint64_t id, const messages::CapabilityResult& result) { answer(id, result); },
+      [this](deadline_atom, uint64_t id) {
+        auto it = pending_.find(id);
+        if (it == pending_.end()) return;  // answered in time
+        answer(id, messages::CapabilityResult::failure(make_error(
+                       ErrorCode::Timeout, "capability '" + it->second.capability + "' did not answer within " +
+                                               std::to_string(it->second.timeout.count()) + " ms")));
+      },
+  };
+}
+
+void ContextActor::release_payload(uint64_t bytes) {
+  if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited)
+    queued_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+}
+
+caf::result<messages::LoadResult> ContextActor::on_load(const messages::ModuleSource& module) {
+  if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(module));
+  if (ended_) return failed_load(ended_error());
+  vm::Result<vm::TaskId> id =
+      module.kind == messages::ModuleSource::Kind::Source
+          ? vm().load_source(module.path, module.text, vm::VmContext::SourceImports::Refused)
+          : vm().load_bytecode(module.bytes);
+  if (!id) return failed_load(id.error());
+  LoadPromise promise = make_response_promise<messages::LoadResult>();
+  load_waiters_.emplace(*id, promise);
+  run_soon();
+  return promise;
+}
+
+caf::result<messages::TaskResult> ContextActor::on_run(const std::string& name, const ValueList& args) {
+  if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(args));
+  if (ended_) return failed_task(spec_.context_id, 0, ended_error());
+  vm::Result<vm::TaskId> id = vm().start(name, args);
+  if (!id) return failed_task(spec_.context_id, 0, id.error());
+  TaskPromise promise = make_response_promise<messages::TaskResult>();
+  task_waiters_[*id].push_back(promise);
+  run_soon();
+  return promise;
+}
+
+messages::Started ContextActor::on_spawn(const std::string& name, const ValueList& args) {
+  if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(args));
+  if (ended_) return messages::Started{false, 0, ended_error()};
+  vm::Result<vm::TaskId> id = vm().start(name, args);
+  if (!id) return messages::Started{false, 0, id.error()};
+  spawned_.insert(*id);
+  run_soon();
+  return messages::Started{true, *id, {}};
+}
+
+caf::result<messages::TaskResult> ContextActor::on_await(messages::TaskId task) {
+  if (auto it = unclaimed_.find(task); it != unclaimed_.end()) {
+    messages::TaskResult r = std::move(it->second);
+    unclaimed_.erase(it);
+    uint64_t bytes = payload_size(r.value);
+    unclaimed_bytes_ -= bytes;
+    release_payload(bytes);
+    return r;
+  }
+  if (ended_) return failed_task(spec_.context_id, task, ended_error());
+  if (spawned_.count(task) && idle_) {
+    // Spawned, unfinished, and the context is idle: it can never finish.
+    TaskPromise promise = make_response_promise<messages::TaskResult>();
+    task_waiters_[task].push_back(promise);
+    fail_deadlocked();
+    return promise;
+  }
+  if (!spawned_.count(task))
+    return failed_task(spec_.context_id, task,
+                       make_error(ErrorCode::RuntimeError, "no task " + std::to_string(task) +
+                                                               " to await: it was never spawned, or its result "
+                                                               "was already taken"));
+  TaskPromise promise = make_response_promise<messages::TaskResult>();
+  task_waiters_[task].push_back(promise);
+  return promise;
+}
+
+bool ContextActor::on_cancel(messages::TaskId task) {
+  if (ended_ || !vm_) return false;
+  bool cancelled = vm_->cancel(task);
+  if (cancelled) run_soon();  // the cancellation wakes its awaiters
+  return cancelled;
+}
+
+messages::VmStats ContextActor::on_terminate() {
+  if (!ended_) end(make_error(ErrorCode::Terminated, "the context was terminated"), false);
+  return final_stats_;
+}
+
+// --- driving the VM ---------------------------------------------------------
+
+vm::VmContext& ContextActor::vm() {
+  if (!vm_) {
+    // Only capabilities the registry has are granted, so importing a name
+    // nobody registered fails at load with CapabilityDenied, like an
+    // ungranted one.
+    std::vector<std::string> grants;
+    bool console = false;
+    for (const std::string& g : spec_.grants) {
+      if (g == "console" && spec_.console) console = true;
+      else if (spec_.capabilities && spec_.capabilities->contains(g)) grants.push_back(g);
+    }
+    vm_ = std::make_unique<vm::VmContext>(spec_.options, std::move(grants), spec_.context_id);
+    if (console) {
+      vm_->set_console([this](int level, std::string_view line) { spec_.console(spec_.context_id, level, line); });
+    }
+    if (spec_.results_as_json) vm_->set_result_form(vm::VmContext::ResultForm::Json);
+    publish_heap_use();
+  }
+  return *vm_;
+}
+
+void ContextActor::run_soon() {
+  // Each message handled runs at most one slice; more work goes through the
+  // mailbox (resume), behind everyone else's turn.
+  if (!slice_scheduled_ && !ended_) run_slice();
+}
+
+void ContextActor::schedule_slice() {
+  if (slice_scheduled_ || ended_) return;
+  slice_scheduled_ = true;
+  send(this, resume_atom::value);
+}
+
+void ContextActor::run_slice() {
+  if (!vm_ || ended_) return;
+  vm::RunOutcome outcome = vm_->run(spec_.slice_steps);
+  deliver_finished();
+  // Capability answers given during dispatch (synchronous functions,
+  // refusals) only mark that the next slice has work; they run no Raya.
+  in_dispatch_ = true;
+  answered_in_slice_ = false;
+  for (vm::HostRequest& request : vm_->take_host_requests()) {
+    dispatch(request);
+    if (ended_) return;
+  }
+  in_dispatch_ = false;
+  if (const messages::Error* fatal = vm_->fatal()) return end(*fatal, true);
+  publish_heap_use();
+  // The VM knows best what waits on the host: a request it withdrew (its
+  // task was cancelled) may still be in pending_ until its answer comes.
+  idle_ = outcome.kind == vm::RunOutcome::Kind::Done && !answered_in_slice_;
+  if (idle_) {
+    report_unobserved();
+    flush_held();
+    fail_deadlocked();
+  }
+  if (outcome.kind == vm::RunOutcome::Kind::Yielded || answered_in_slice_) schedule_slice();
+}
+
+void ContextActor::report_unobserved() {
+  // Only when idle (or ending): a failed task may still be awaited by a task
+  // that has not got there yet; once nothing can run, no one will.
+  if (!spec_.on_unobserved_failure || !vm_) return;
+  for (messages::Error& e : vm_->take_unobserved_failures()) spec_.on_unobserved_failure(spec_.context_id, e);
+}
+
+void ContextActor::flush_held() {
+  std::vector<std::function<void()>> held = std::move(held_);
+  held_.clear();
+  for (auto& deliver : held) deliver();
+}
+
+void ContextActor::fail_deadlocked() {
+  // Idle with nothing pending on the host: every unfinished task waits on
+  // tasks that can never finish. Answer their waiters now instead of never.
+  std::vector<messages::TaskId> stuck;
+  for (const auto& [id, waiters] : task_waiters_) stuck.push_back(id);
+  for (const auto& [id, promise] : load_waiters_) stuck.push_back(id);
+  if (stuck.empty()) return;
+  const uint64_t blocked = vm_->stats().tasks;
+  messages::Error e = make_error(ErrorCode::RuntimeError,
+                                 "the task waits for tasks that can never finish (" + std::to_string(blocked) +
+                                     " blocked task" + (blocked == 1 ? "" : "s") + ")");
+  e.name = "Deadlock";
+  e.context_id = spec_.context_id;
+  for (messages::TaskId id : stuck) {
+    e.task_id = id;
+    if (auto w = task_waiters_.find(id); w != task_waiters_.end()) {
+      for (TaskPromise& p : w->second) p.deliver(failed_task(spec_.context_id, id, e));
+      task_waiters_.erase(w);
+    }
+    if (auto l = load_waiters_.find(id); l != load_waiters_.end()) {
+      l->second.deliver(failed_load(e));
+      load_waiters_.erase(l);
+    }
+    spawned_.erase(id);
+    (void)vm_->cancel(id);  // its outcome (Cancelled) now has no one to tell
+  }
+  (void)vm_->take_finished();
+}
+
+void ContextActor::deliver_finished() {
+  for (vm::TaskOutcome& done : vm_->take_finished()) {
+    if (auto load = load_waiters_.find(done.id); load != load_waiters_.end()) {
+      messages::LoadResult r;
+      r.ok = done.ok;
+      if (done.ok) {
+        r.info = vm_->module_info();
+        r.value = std::move(done.value);
+      } else {
+        r.error = std::move(done.error);
+      }
+      if (spec_.answer_when_idle) {
+        held_.push_back([promise = load->second, r = std::move(r)]() mutable { promise.deliver(std::move(r)); });
+      } else {
+        load->second.deliver(std::move(r));
+      }
+      load_waiters_.erase(load);
+      continue;
+    }
+    messages::TaskResult r;
+    r.context_id = spec_.context_id;
+    r.task_id = done.id;
+    r.ok = done.ok;
+    r.value = std::move(done.value);
+    r.error = std::move(done.error);
+    bool spawned = spawned_.erase(done.id) > 0;
+    auto waiters = task_waiters_.find(done.id);
+    if (waiters != task_waiters_.end()) {
+      if (spec_.answer_when_idle) {
+        held_.push_back([promises = std::move(waiters->second), r = std::move(r)]() mutable {
+          for (TaskPromise& p : promises) p.deliver(r);
+        });
+      } else {
+        for (size_t i = 0; i + 1 < waiters->second.size(); ++i) waiters->second[i].deliver(r);
+        waiters->second.back().deliver(std::move(r));
+      }
+      task_waiters_.erase(waiters);
+    } else if (spawned) {
+      // Kept until awaited; it counts against the heap budget meanwhile.
+      uint64_t bytes = payload_size(r.value);
+      unclaimed_bytes_ += bytes;
+      if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited)
+        queued_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+      unclaimed_.emplace(done.id, std::move(r));
+    }
+  }
+}
+
+void ContextActor::publish_heap_use() {
+  if (vm_) heap_used_.store(vm_->stats().heap_bytes_used, std::memory_order_relaxed);
+}
+
+messages::VmStats ContextActor::current_stats() const {
+  if (vm_) return vm_->stats();
+  if (ended_) return final_stats_;
+  messages::VmStats s;
+  s.limits = spec_.options;
+  return s;
+}
+
+messages::Error ContextActor::ended_error() const { return end_error_; }
+
+void ContextActor::end(messages::Error error, bool failed) {
+  if (ended_) return;
+  ended_ = true;
+  failed_ = failed;
+  if (error.context_id == 0) error.context_id = spec_.context_id;
+  end_error_ = error;
+  final_stats_ = current_stats();
+  report_unobserved();
+  if (vm_) {
+    vm_->terminate();  // frees every object; withdraws its host requests
+    final_stats_.heap_bytes_used = 0;
+    vm_.reset();
+  }
+  flush_held();  // finished before the end: their results stand
+  for (auto& [id, promise] : load_waiters_) promise.deliver(failed_load(error));
+  load_waiters_.clear();
+  for (auto& [id, promises] : task_waiters_)
+    for (TaskPromise& p : promises) p.deliver(failed_task(spec_.context_id, id, error));
+  task_waiters_.clear();
+  spawned_.clear();
+  unclaimed_.clear();
+  pending_.clear();  // late answers find nothing and are dropped
+  usage_.clear();
+  if (spec_.capabilities) spec_.capabilities->release_context(spec_.context_id);
+  if (spec_.reporter) {
+    messages::ContextReport report;
+    report.context_id = spec_.context_id;
+    report.name = spec_.name;
+    report.state = failed ? messages::ContextReport::State::Failed : messages::ContextReport::State::Terminated;
+    report.stats = final_stats_;
+    if (failed) report.error = error;
+    caf::anon_send(spec_.reporter, ended_atom::value, std::move(report));
+  }
+  quit();
+}
+
+void ContextActor::on_exit() {
+  // Quitting without end() (the actor system shutting down, or an
+  // exception): still free the VM and the handles.
+  if (vm_) {
+    vm_->terminate();
+    vm_.reset();
+  }
+  if (!ended_ && spec_.capabilities) spec_.capabilities->release_context(spec_.context_id);
+  ended_ = true;
+}
+
+}  // namespace raya::actors

@@ -1,0 +1,190 @@
+// The context actor's host side: capability calls (with per-context quotas
+// and timeouts) and timers. Every answer comes back as a message to the
+// context, so a capability never runs Raya code and never blocks it.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <exception>
+
+#include <caf/send.hpp>
+
+#include "actors/context_actor_impl.hpp"
+
+namespace raya::actors {
+
+using messages::ErrorCode;
+using messages::make_error;
+
+namespace {
+
+messages::Error capability_failed(const std::string& name, const std::string& why) {
+  return make_error(ErrorCode::CapabilityFailed, "capability '" + name + "' failed: " + why);
+}
+
+/// Sends an async capability's answer to its context, once. If the host
+/// drops the Reply without answering, the call fails instead of hanging.
+class ReplyOnce {
+ public:
+  ReplyOnce(context_actor context, uint64_t id, std::string name)
+      : context_(std::move(context)), id_(id), name_(std::move(name)) {}
+  ~ReplyOnce() {
+    if (!answered_.exchange(true))
+      caf::anon_send(context_, reply_atom::value, id_,
+                     messages::CapabilityResult::failure(
+                         capability_failed(name_, "the host dropped the call without answering")));
+  }
+  void operator()(messages::CapabilityResult result) {
+    if (answered_.exchange(true)) return;  // a second answer is ignored
+    caf::anon_send(context_, reply_atom::value, id_, std::move(result));
+  }
+
+ private:
+  context_actor context_;
+  uint64_t id_;
+  std::string name_;
+  std::atomic<bool> answered_{false};
+};
+
+}  // namespace
+
+void ContextActor::dispatch(vm::HostRequest& request) {
+  if (request.kind == vm::HostRequest::Kind::Timer) {
+    pending_.emplace(request.id, Pending{});
+    delayed_send(this, std::chrono::milliseconds(request.delay_ms), timer_atom::value, request.id);
+    return;
+  }
+  call_capability(request);
+}
+
+void ContextActor::on_timer(uint64_t id) {
+  auto it = pending_.find(id);
+  if (it == pending_.end() || ended_) return;
+  pending_.erase(it);
+  (void)vm_->complete(id, messages::Value());  // a cancelled sleeper's timer finds nothing
+  if (const messages::Error* fatal = vm_->fatal()) return end(*fatal, true);
+  run_soon();
+}
+
+std::optional<messages::Error> ContextActor::admit(const CapabilityRegistry::Entry& entry, Usage& usage) {
+  const CapabilityLimits& limits = entry.limits;
+  if (limits.max_concurrent != 0 && usage.in_flight >= limits.max_concurrent) {
+    messages::Error e = make_error(ErrorCode::QuotaExceeded,
+                                   "capability '" + entry.name + "': at most " +
+                                       std::to_string(limits.max_concurrent) + " calls at once per context");
+    e.limit = limits.max_concurrent;
+    e.used = usage.in_flight + 1;
+    return e;
+  }
+  if (limits.calls_per_second > 0) {
+    // Token bucket: `burst` calls at once, refilled at the sustained rate.
+    double burst = limits.burst != 0 ? limits.burst : std::max(1.0, limits.calls_per_second);
+    auto now = std::chrono::steady_clock::now();
+    if (usage.tokens < 0) {
+      usage.tokens = burst;
+    } else {
+      double seconds = std::chrono::duration<double>(now - usage.refilled).count();
+      usage.tokens = std::min(burst, usage.tokens + seconds * limits.calls_per_second);
+    }
+    usage.refilled = now;
+    if (usage.tokens < 1.0) {
+      char rate[32];
+      std::snprintf(rate, sizeof rate, "%g", limits.calls_per_second);
+      return make_error(ErrorCode::QuotaExceeded,
+                        "capability '" + entry.name + "': more than " + rate + " calls per second");
+    }
+    usage.tokens -= 1.0;
+  }
+  return std::nullopt;
+}
+
+void ContextActor::call_capability(vm::HostRequest& request) {
+  std::shared_ptr<const CapabilityRegistry::Entry> entry =
+      spec_.capabilities ? spec_.capabilities->find(request.capability) : nullptr;
+  if (!entry) {
+    // Granted and registered at load, removed from the registry since.
+    (void)vm_->fail(request.id, make_error(ErrorCode::CapabilityDenied,
+                                           "capability '" + request.capability + "' is no longer registered"));
+    answered_in_slice_ = true;
+    return;
+  }
+  Usage& usage = usage_[entry->name];
+  if (std::optional<messages::Error> refusal = admit(*entry, usage)) {
+    (void)vm_->fail(request.id, *refusal);
+    answered_in_slice_ = true;
+    return;
+  }
+  ++usage.in_flight;
+  pending_.emplace(request.id, Pending{entry->name, entry->limits.timeout});
+  if (entry->limits.timeout.count() > 0)
+    delayed_send(this, entry->limits.timeout, deadline_atom::value, request.id);
+
+  messages::CapabilityCall call;
+  call.context_id = spec_.context_id;
+  call.request_id = request.id;
+  call.task_id = request.task_id;
+  call.capability = entry->name;
+  if (request.args.is_array()) call.args = std::move(request.args.as_array());
+
+  const uint64_t id = request.id;
+  switch (entry->kind) {
+    case CapabilityRegistry::Entry::Kind::Function: {
+      messages::CapabilityResult result;
+      try {
+        result = messages::CapabilityResult::success(entry->function(call));
+      } catch (const CapabilityError& e) {
+        result = messages::CapabilityResult::failure(e.error());
+      } catch (const std::exception& e) {
+        result = messages::CapabilityResult::failure(capability_failed(entry->name, e.what()));
+      } catch (...) {
+        result = messages::CapabilityResult::failure(capability_failed(entry->name, "unknown exception"));
+      }
+      answer(id, std::move(result));
+      return;
+    }
+    case CapabilityRegistry::Entry::Kind::AsyncFunction: {
+      auto once = std::make_shared<ReplyOnce>(caf::actor_cast<context_actor>(this), id, entry->name);
+      CapabilityRegistry::Reply reply = [once](messages::CapabilityResult r) { (*once)(std::move(r)); };
+      try {
+        entry->async_function(call, std::move(reply));
+      } catch (const CapabilityError& e) {
+        (*once)(messages::CapabilityResult::failure(e.error()));
+      } catch (const std::exception& e) {
+        (*once)(messages::CapabilityResult::failure(capability_failed(entry->name, e.what())));
+      } catch (...) {
+        (*once)(messages::CapabilityResult::failure(capability_failed(entry->name, "unknown exception")));
+      }
+      return;
+    }
+    case CapabilityRegistry::Entry::Kind::Actor: {
+      std::string name = entry->name;
+      this->request(entry->actor, caf::infinite, call_atom::value, std::move(call))
+          .then([this, id](const messages::CapabilityResult& r) { answer(id, r); },
+                [this, id, name](caf::error& err) {
+                  answer(id, messages::CapabilityResult::failure(
+                                 capability_failed(name, home_system().render(err))));
+                });
+      return;
+    }
+  }
+}
+
+void ContextActor::answer(uint64_t id, messages::CapabilityResult result) {
+  auto it = pending_.find(id);
+  if (it == pending_.end() || ended_) return;  // timed out, withdrawn, or the context ended
+  if (Usage* usage = usage_.count(it->second.capability) ? &usage_[it->second.capability] : nullptr)
+    if (usage->in_flight > 0) --usage->in_flight;
+  pending_.erase(it);
+  if (result.ok) {
+    (void)vm_->complete(id, result.value);
+  } else {
+    if (result.error.code == ErrorCode::None) result.error.code = ErrorCode::CapabilityFailed;
+    (void)vm_->fail(id, result.error);
+  }
+  if (const messages::Error* fatal = vm_->fatal()) return end(*fatal, true);
+  // During a slice's dispatch, run_slice schedules the next slice itself;
+  // from a handler of its own (a reply, a timeout), run the woken task now.
+  if (in_dispatch_) answered_in_slice_ = true;
+  else run_soon();
+}
+
+}  // namespace raya::actors

@@ -1,0 +1,53 @@
+// What a boundary value costs to hold: the bytes its strings and buffers
+// occupy plus a fixed charge per node (the node itself and its container
+// slot). It is how queued request payloads and kept results are counted
+// against a context's heap budget before they reach the heap. Iterative, so
+// a deep value cannot overflow the stack.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "messages/module_source.hpp"
+#include "messages/value.hpp"
+
+namespace raya::actors {
+
+inline constexpr uint64_t kPayloadNodeBytes = 32;
+
+inline uint64_t payload_size(const messages::Value& root) {
+  uint64_t total = 0;
+  std::vector<const messages::Value*> todo{&root};
+  while (!todo.empty()) {
+    const messages::Value* v = todo.back();
+    todo.pop_back();
+    total += kPayloadNodeBytes;
+    switch (v->kind()) {
+      case messages::Value::Kind::String: total += v->as_string().size(); break;
+      case messages::Value::Kind::Bytes: total += v->as_bytes().size(); break;
+      case messages::Value::Kind::Array:
+        for (const messages::Value& e : v->as_array()) todo.push_back(&e);
+        break;
+      case messages::Value::Kind::Map:
+        for (const auto& [key, e] : v->as_map()) {
+          total += key.size();
+          todo.push_back(&e);
+        }
+        break;
+      default: break;
+    }
+  }
+  return total;
+}
+
+inline uint64_t payload_size(const std::vector<messages::Value>& values) {
+  uint64_t total = kPayloadNodeBytes;
+  for (const messages::Value& v : values) total += payload_size(v);
+  return total;
+}
+
+inline uint64_t payload_size(const messages::ModuleSource& module) {
+  return kPayloadNodeBytes + module.size_bytes();
+}
+
+}  // namespace raya::actors

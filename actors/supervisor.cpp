@@ -1,0 +1,372 @@
+// The supervisor (see supervisor.hpp): global caps at spawn, requests
+// delegated to contexts by id, restarts with intensity limits, reports.
+#include "actors/supervisor.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <unordered_map>
+
+#include <caf/send.hpp>
+#include <caf/system_messages.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+namespace raya::actors {
+
+using messages::ContextReport;
+using messages::ErrorCode;
+using messages::make_error;
+
+messages::VmOptions clamp_options(const messages::VmOptions& requested, const SupervisorPolicy& policy) {
+  messages::VmOptions o = requested;
+  const messages::VmOptions& max = policy.max_limits;
+  o.max_heap_bytes = std::min(o.max_heap_bytes, max.max_heap_bytes);
+  o.max_tasks = std::min(o.max_tasks, max.max_tasks);
+  o.max_step_budget = std::min(o.max_step_budget, max.max_step_budget);
+  o.max_cpu_time_ms = std::min(o.max_cpu_time_ms, max.max_cpu_time_ms);
+  o.max_call_depth = std::min(o.max_call_depth, max.max_call_depth);
+  // A policy that ends contexts at the task limit cannot be asked away.
+  o.terminate_on_task_limit = o.terminate_on_task_limit || max.terminate_on_task_limit;
+  return o;
+}
+
+namespace {
+
+/// Ended contexts whose reports are kept (for stats and for saying why an
+/// id is gone); older ones are forgotten so a long-lived supervisor that
+/// creates millions of contexts stays bounded.
+constexpr size_t kEndedReportsKept = 1024;
+
+class Supervisor : public supervisor_actor::base {
+ public:
+  Supervisor(caf::actor_config& cfg, SupervisorSpec spec) : supervisor_actor::base(cfg), spec_(std::move(spec)) {
+    if (!spec_.capabilities) spec_.capabilities = std::make_shared<CapabilityRegistry>();
+    set_down_handler([this](caf::down_msg& down) { on_down(down); });
+  }
+
+  const char* name() const override { return "raya.supervisor"; }
+
+  behavior_type make_behavior() override {
+    return {
+        [this](spawn_atom, const SandboxSpec& spec) { return on_spawn(spec); },
+        [this](load_atom, uint64_t id, const messages::ModuleSource& module) -> caf::result<messages::LoadResult> {
+          Live* live = find(id);
+          if (!live) return messages::LoadResult{false, {}, {}, not_found(id)};
+          live->spec.modules.push_back(module);  // a fresh restart loads it again
+          return delegate(live->actor, load_atom::value, module);
+        },
+        [this](run_atom, uint64_t id, const std::string& name, const ValueList& args)
+            -> caf::result<messages::TaskResult> {
+          Live* live = find(id);
+          if (!live) return failed_task(id, not_found(id));
+          return delegate(live->actor, run_atom::value, name, args);
+        },
+        [this](spawn_atom, uint64_t id, const std::string& name, const ValueList& args)
+            -> caf::result<messages::Started> {
+          Live* live = find(id);
+          if (!live) return messages::Started{false, 0, not_found(id)};
+          return delegate(live->actor, spawn_atom::value, name, args);
+        },
+        [this](await_atom, uint64_t id, messages::TaskId task) -> caf::result<messages::TaskResult> {
+          Live* live = find(id);
+          if (!live) return failed_task(id, not_found(id));
+          return delegate(live->actor, await_atom::value, task);
+        },
+        [this](cancel_atom, uint64_t id, messages::TaskId task) -> caf::result<bool> {
+          Live* live = find(id);
+          if (!live) return false;
+          return delegate(live->actor, cancel_atom::value, task);
+        },
+        [this](stats_atom) { return all_reports(); },
+        [this](stats_atom, uint64_t id) { return one_report(id); },
+        [this](terminate_atom, uint64_t id) -> caf::result<bool> {
+          Live* live = find(id);
+          if (!live) return false;
+          live->terminating = true;
+          auto promise = make_response_promise<bool>();
+          request(live->actor, caf::infinite, terminate_atom::value)
+              .then([promise](const messages::VmStats&) mutable { promise.deliver(true); },
+                    [promise](caf::error&) mutable { promise.deliver(true); });  // already gone
+          return promise;
+        },
+        [this](ended_atom, ContextReport& report) {
+          // The context's last word; its down message follows and decides.
+          if (Live* live = find(report.context_id)) live->last_word = std::move(report);
+        },
+    };
+  }
+
+  void on_exit() override {
+    // The contexts live and die with their supervisor.
+    for (auto& [id, live] : live_) send_exit(live.actor, caf::exit_reason::user_shutdown);
+    live_.clear();
+  }
+
+ private:
+  struct Live {
+    uint64_t id = 0;
+    SandboxSpec spec;  // options already clamped
+    context_actor actor;
+    uint32_t restarts = 0;
+    std::deque<std::chrono::steady_clock::time_point> restart_times;
+    bool terminating = false;
+    std::optional<ContextReport> last_word;
+  };
+
+  static messages::TaskResult failed_task(uint64_t id, messages::Error error) {
+    messages::TaskResult r;
+    r.context_id = id;
+    r.error = std::move(error);
+    return r;
+  }
+
+  Live* find(uint64_t id) {
+    auto it = live_.find(id);
+    return it == live_.end() ? nullptr : &it->second;
+  }
+
+  messages::Error not_found(uint64_t id) const {
+    for (const ContextReport& r : ended_)
+      if (r.context_id == id) {
+        std::string why = r.state == ContextReport::State::Failed ? "failed: " + r.error.to_string() : "was terminated";
+        messages::Error e = make_error(ErrorCode::ContextNotFound, "context " + std::to_string(id) + " " + why);
+        e.context_id = id;
+        return e;
+      }
+    messages::Error e = make_error(ErrorCode::ContextNotFound, "no context " + std::to_string(id));
+    e.context_id = id;
+    return e;
+  }
+
+  caf::result<SpawnReply> on_spawn(const SandboxSpec& requested) {
+    SpawnReply reply;
+    if (live_.size() >= spec_.policy.max_contexts) {
+      reply.error = make_error(ErrorCode::QuotaExceeded, "the supervisor already runs its maximum of " +
+                                                             std::to_string(spec_.policy.max_contexts) + " contexts");
+      reply.error.limit = spec_.policy.max_contexts;
+      return reply;
+    }
+    SandboxSpec spec = requested;
+    spec.options = clamp_options(requested.options, spec_.policy);
+    const uint64_t total = spec_.policy.total_heap_bytes;
+    if (total != messages::VmOptions::kUnlimited) {
+      spec.options.max_heap_bytes = std::min(spec.options.max_heap_bytes, total);
+      if (heap_reserved_ + spec.options.max_heap_bytes > total) {
+        reply.error = make_error(ErrorCode::QuotaExceeded,
+                                 "the supervisor's heap budget is spent: " + std::to_string(heap_reserved_) + " of " +
+                                     std::to_string(total) + " bytes are promised to live contexts, this one asks for " +
+                                     std::to_string(spec.options.max_heap_bytes));
+        reply.error.limit = total;
+        reply.error.used = heap_reserved_ + spec.options.max_heap_bytes;
+        return reply;
+      }
+    }
+    for (const std::string& grant : spec.grants)
+      if (!spec_.capabilities->contains(grant) && !(grant == "console" && spec_.console)) {
+        reply.error = make_error(ErrorCode::CapabilityDenied,
+                                 "cannot grant '" + grant + "': no capability of that name is registered");
+        return reply;
+      }
+
+    Live live;
+    live.id = next_id_++;
+    live.spec = std::move(spec);
+    live.actor = start(live);
+    heap_reserved_ += heap_charge(live.spec);
+    reply.ok = true;
+    reply.context_id = live.id;
+    reply.context = live.actor;
+    reply.options = live.spec.options;
+    const uint64_t id = live.id;
+    std::vector<messages::ModuleSource> modules = live.spec.modules;
+    live_.emplace(id, std::move(live));
+    if (modules.empty()) return reply;
+    auto promise = make_response_promise<SpawnReply>();
+    load_in_order(id, std::move(modules), 0, std::move(reply), promise);
+    return promise;
+  }
+
+  uint64_t heap_charge(const SandboxSpec& spec) const {
+    return spec_.policy.total_heap_bytes == messages::VmOptions::kUnlimited ? 0 : spec.options.max_heap_bytes;
+  }
+
+  context_actor start(const Live& live) {
+    ContextSpec cs;
+    cs.context_id = live.id;
+    cs.name = live.spec.name;
+    cs.options = live.spec.options;
+    cs.grants = live.spec.grants;
+    cs.capabilities = spec_.capabilities;
+    cs.slice_steps = spec_.slice_steps;
+    cs.reporter = caf::actor_cast<caf::actor>(this);
+    cs.on_unobserved_failure = spec_.on_unobserved_failure;
+    cs.console = spec_.console;
+    cs.results_as_json = spec_.results_as_json;
+    cs.answer_when_idle = spec_.answer_when_idle;
+    context_actor actor = spawn_context(home_system(), std::move(cs));
+    monitor(actor);
+    by_addr_[actor.address()] = live.id;
+    return actor;
+  }
+
+  /// Loads a new context's modules one after another; the first failure
+  /// ends the context and fails the spawn.
+  void load_in_order(uint64_t id, std::vector<messages::ModuleSource> modules, size_t next, SpawnReply reply,
+                     caf::typed_response_promise<SpawnReply> promise) {
+    Live* live = find(id);
+    if (!live) {
+      reply.ok = false;
+      reply.error = not_found(id);
+      promise.deliver(std::move(reply));
+      return;
+    }
+    if (next == modules.size()) {
+      promise.deliver(std::move(reply));
+      return;
+    }
+    messages::ModuleSource module = modules[next];
+    request(live->actor, caf::infinite, load_atom::value, std::move(module))
+        .then(
+            [this, id, modules = std::move(modules), next, reply, promise](messages::LoadResult& r) mutable {
+              bool ok = r.ok;
+              reply.loads.push_back(std::move(r));
+              if (!ok) {
+                reply.ok = false;
+                reply.error = reply.loads.back().error;
+                if (Live* failed = find(id)) {
+                  failed->terminating = true;
+                  caf::anon_send(failed->actor, terminate_atom::value);
+                }
+                promise.deliver(std::move(reply));
+                return;
+              }
+              load_in_order(id, std::move(modules), next + 1, std::move(reply), promise);
+            },
+            [this, id, reply, promise](caf::error&) mutable {
+              reply.ok = false;
+              reply.error = not_found(id);
+              promise.deliver(std::move(reply));
+            });
+  }
+
+  void on_down(const caf::down_msg& down) {
+    auto addr = by_addr_.find(down.source);
+    if (addr == by_addr_.end()) return;
+    const uint64_t id = addr->second;
+    by_addr_.erase(addr);
+    Live* live = find(id);
+    if (!live) return;
+
+    ContextReport report;
+    if (live->last_word) {
+      report = std::move(*live->last_word);
+    } else {
+      // Died without a last word: an exception in the actor, or killed.
+      report.context_id = id;
+      report.name = live->spec.name;
+      report.state = ContextReport::State::Failed;
+      report.error = make_error(ErrorCode::Terminated, "the context actor stopped unexpectedly: " +
+                                                           home_system().render(down.reason));
+      report.error.context_id = id;
+    }
+    report.restarts = live->restarts;
+
+    if (report.state == ContextReport::State::Failed && !live->terminating && may_restart(*live)) {
+      live->restarts++;
+      live->last_word.reset();
+      live->actor = start(*live);
+      for (const messages::ModuleSource& m : live->spec.modules) caf::anon_send(live->actor, load_atom::value, m);
+      return;
+    }
+    heap_reserved_ -= heap_charge(live->spec);
+    live_.erase(id);
+    ended_.push_back(std::move(report));
+    if (ended_.size() > kEndedReportsKept) ended_.pop_front();
+  }
+
+  bool may_restart(Live& live) {
+    if (spec_.policy.restart != RestartStrategy::RestartFresh) return false;
+    auto now = std::chrono::steady_clock::now();
+    auto window = std::chrono::milliseconds(spec_.policy.restart_window_ms);
+    while (!live.restart_times.empty() && now - live.restart_times.front() > window) live.restart_times.pop_front();
+    if (live.restart_times.size() >= spec_.policy.max_restarts) return false;  // intensity exceeded
+    live.restart_times.push_back(now);
+    return true;
+  }
+
+  caf::result<ReportList> all_reports() {
+    auto reports = std::make_shared<ReportList>(ended_.begin(), ended_.end());
+    if (live_.empty()) return *reports;
+    auto promise = make_response_promise<ReportList>();
+    auto remaining = std::make_shared<size_t>(live_.size());
+    for (auto& [id, live] : live_) {
+      ContextReport base;
+      base.context_id = id;
+      base.name = live.spec.name;
+      base.restarts = live.restarts;
+      auto finish = [reports, remaining, promise]() mutable {
+        if (--*remaining == 0) {
+          std::sort(reports->begin(), reports->end(),
+                    [](const ContextReport& a, const ContextReport& b) { return a.context_id < b.context_id; });
+          promise.deliver(std::move(*reports));
+        }
+      };
+      request(live.actor, caf::infinite, stats_atom::value)
+          .then(
+              [reports, base, finish](const messages::VmStats& stats) mutable {
+                base.stats = stats;
+                reports->push_back(std::move(base));
+                finish();
+              },
+              [reports, base, finish](caf::error&) mutable {
+                base.state = ContextReport::State::Terminated;  // ended meanwhile; its down message will say how
+                reports->push_back(std::move(base));
+                finish();
+              });
+    }
+    return promise;
+  }
+
+  caf::result<ContextReport> one_report(uint64_t id) {
+    Live* live = find(id);
+    if (!live) {
+      for (const ContextReport& r : ended_)
+        if (r.context_id == id) return r;
+      ContextReport r;
+      r.context_id = id;
+      r.state = ContextReport::State::Failed;
+      r.error = not_found(id);
+      return r;
+    }
+    ContextReport base;
+    base.context_id = id;
+    base.name = live->spec.name;
+    base.restarts = live->restarts;
+    auto promise = make_response_promise<ContextReport>();
+    request(live->actor, caf::infinite, stats_atom::value)
+        .then([promise, base](const messages::VmStats& stats) mutable {
+                base.stats = stats;
+                promise.deliver(std::move(base));
+              },
+              [promise, base](caf::error&) mutable {
+                base.state = ContextReport::State::Terminated;
+                promise.deliver(std::move(base));
+              });
+    return promise;
+  }
+
+  SupervisorSpec spec_;
+  std::unordered_map<uint64_t, Live> live_;
+  std::unordered_map<caf::actor_addr, uint64_t> by_addr_;
+  std::deque<ContextReport> ended_;
+  uint64_t next_id_ = 1;
+  uint64_t heap_reserved_ = 0;
+};
+
+}  // namespace
+
+supervisor_actor spawn_supervisor(caf::actor_system& system, SupervisorSpec spec) {
+  return system.spawn<Supervisor>(std::move(spec));
+}
+
+}  // namespace raya::actors
