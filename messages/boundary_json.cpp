@@ -317,7 +317,7 @@ json::value to_json_value(const ModuleInfo& x) {
 json::value to_json_value(const LoadResult& x) {
   json::object o{{"ok", x.ok}};
   if (x.ok || x.info != ModuleInfo{}) o["info"] = to_json_value(x.info);
-  put_outcome(o, x.ok, nullptr, x.error);
+  put_outcome(o, x.ok, &x.value, x.error);
   return o;
 }
 
@@ -606,6 +606,7 @@ class Reader {
     bool ok = members(v, path, [&](std::string_view key, const json::value& m, const std::string& p) {
       if (key == "ok") return read(m, p, r.ok);
       if (key == "info") return read(m, p, r.info);
+      if (key == "value") return read(m, p, r.value);
       if (key == "error") return read(m, p, r.error);
       return unknown_key(p);
     });

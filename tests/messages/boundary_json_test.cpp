@@ -96,6 +96,8 @@ TEST(BoundaryJson, ValuesInsideRecordsUseValuesOwnJsonForm) {
   Value v(Value::Array{Value(2.5), Value(2.0), Value(Value::Bytes{1, 2}), Value(std::nan(""))});
   TaskResult r{1, 2, true, v, {}};
   EXPECT_EQ(to_json(r), R"({"contextId":1,"taskId":2,"ok":true,"value":)" + to_json(v) + "}");
+  EXPECT_EQ(to_json(LoadResult{true, ModuleInfo{"m", {"f"}, {}}, Value(1.0), {}}),
+            R"({"ok":true,"info":{"path":"m","exports":["f"],"capabilities":[]},"value":1.0})");
   EXPECT_EQ(to_json(Started{false, 0, make_error(ErrorCode::TaskLimitExceeded, "")}),
             R"({"ok":false,"taskId":0,"error":{"code":"TaskLimitExceeded","message":""}})");
 }
@@ -126,8 +128,9 @@ TEST(BoundaryJson, EveryRecordRoundTrips) {
   expect_round_trip(ModuleSource::from_bytecode("", {}));
   expect_round_trip(ModuleInfo{"main.raya", {"x", "f"}, {"fetch"}});
   expect_round_trip(ModuleInfo{});
-  expect_round_trip(LoadResult{true, ModuleInfo{"m", {"a"}, {}}, {}});
-  expect_round_trip(LoadResult{false, {}, sample_error()});
+  expect_round_trip(LoadResult{true, ModuleInfo{"m", {"a"}, {}}, Value(7), {}});
+  expect_round_trip(LoadResult{true, ModuleInfo{"m", {}, {}}, Value(), {}});
+  expect_round_trip(LoadResult{false, {}, {}, sample_error()});
   expect_round_trip(CapabilityCall{1, 2, 3, "fetch", {Value("https://x"), every_kind(), Value()}});
   expect_round_trip(CapabilityCall{});
   expect_round_trip(CapabilityResult::success(Value(3.5)));
