@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <random>
 
 #include "tests/messages/value_test_support.hpp"
@@ -27,17 +28,33 @@ namespace {
 
 using Bytes = std::vector<char>;
 
-/// One system for the whole file: starting one per test costs threads.
-caf::actor_system& test_system() {
-  static caf::actor_system_config* cfg = [] {
-    auto* c = new caf::actor_system_config;
-    c->set("scheduler.max-threads", 1);
-    register_message_types(*c);
-    return c;
-  }();
-  static caf::actor_system sys{*cfg};
-  return sys;
-}
+/// Serializers need an actor system for caf::message, which names its
+/// element types through the system's registry. One for the whole suite
+/// (each costs threads), and gone before main returns: CAF 0.17.6 crashes
+/// destroying a system during static destruction.
+caf::actor_system* the_system = nullptr;
+
+caf::actor_system& test_system() { return *the_system; }
+
+class CafSerialization : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    config_ = std::make_unique<caf::actor_system_config>();
+    config_->set("scheduler.max-threads", 1);
+    register_message_types(*config_);
+    system_ = std::make_unique<caf::actor_system>(*config_);
+    the_system = system_.get();
+  }
+  static void TearDownTestSuite() {
+    the_system = nullptr;
+    system_.reset();
+    config_.reset();
+  }
+
+ private:
+  static inline std::unique_ptr<caf::actor_system_config> config_;
+  static inline std::unique_ptr<caf::actor_system> system_;
+};
 
 template <class T>
 Bytes save(const T& x) {
@@ -140,7 +157,7 @@ uint64_t bits_of(double d) {
 
 // --- round trips -----------------------------------------------------------
 
-TEST(CafSerialization, ValuesOfEveryKindRoundTrip) {
+TEST_F(CafSerialization, ValuesOfEveryKindRoundTrip) {
   expect_round_trip(Value());
   expect_round_trip(Value(false));
   expect_round_trip(Value(int64_t(-1)));
@@ -152,7 +169,7 @@ TEST(CafSerialization, ValuesOfEveryKindRoundTrip) {
   expect_round_trip(every_kind());
 }
 
-TEST(CafSerialization, DoublesKeepTheirExactBits) {
+TEST_F(CafSerialization, DoublesKeepTheirExactBits) {
   // CAF's own double packing hangs on infinities and loses the others.
   const double cases[] = {0.0, -0.0, 1.5, -1e308, 5e-324, -2.2250738585072014e-308, HUGE_VAL, -HUGE_VAL,
                           std::nan(""), std::numeric_limits<double>::quiet_NaN(), 0.1};
@@ -164,14 +181,14 @@ TEST(CafSerialization, DoublesKeepTheirExactBits) {
   }
 }
 
-TEST(CafSerialization, ValuesNestedToTheDepthLimitRoundTrip) {
+TEST_F(CafSerialization, ValuesNestedToTheDepthLimitRoundTrip) {
   expect_round_trip(nested_arrays(kMaxValueDepth));
   Value maps;
   for (uint32_t i = 0; i < kMaxValueDepth; ++i) maps = Value(Value::Map{{"k", std::move(maps)}});
   expect_round_trip(maps);
 }
 
-TEST(CafSerialization, RandomValueTreesRoundTrip) {
+TEST_F(CafSerialization, RandomValueTreesRoundTrip) {
   testing::RandomValues random(20240611);
   for (int i = 0; i < 500; ++i) {
     Value v = random.tree(0);
@@ -182,7 +199,7 @@ TEST(CafSerialization, RandomValueTreesRoundTrip) {
   }
 }
 
-TEST(CafSerialization, EveryRecordRoundTrips) {
+TEST_F(CafSerialization, EveryRecordRoundTrips) {
   expect_round_trip(ForeignHandle{7, ~uint64_t(0)});
   expect_round_trip(ErrorCode::QuotaExceeded);
   expect_round_trip(sample_error().diagnostics[0]);
@@ -211,7 +228,7 @@ TEST(CafSerialization, EveryRecordRoundTrips) {
   expect_round_trip(std::vector<ContextReport>{report, ContextReport{}});
 }
 
-TEST(CafSerialization, RegisteredTypesRoundTripInsideMessages) {
+TEST_F(CafSerialization, RegisteredTypesRoundTripInsideMessages) {
   expect_message_round_trip(every_kind(), "raya.Value");
   expect_message_round_trip(ForeignHandle{1, 2}, "raya.ForeignHandle");
   expect_message_round_trip(ErrorCode::Timeout, "raya.ErrorCode");
@@ -233,7 +250,7 @@ TEST(CafSerialization, RegisteredTypesRoundTripInsideMessages) {
   expect_message_round_trip(std::vector<ContextReport>{report}, "raya.ContextReportList");
 }
 
-TEST(CafSerialization, MessagesWithSeveralElementsRoundTrip) {
+TEST_F(CafSerialization, MessagesWithSeveralElementsRoundTrip) {
   caf::message msg = caf::make_message(uint64_t(5), every_kind(), sample_error());
   caf::message back;
   ASSERT_FALSE(load(save(msg), back));
@@ -242,13 +259,16 @@ TEST(CafSerialization, MessagesWithSeveralElementsRoundTrip) {
   EXPECT_EQ(back.get_as<Error>(2), sample_error());
 }
 
-TEST(CafSerialization, DeepToStringPrintsNamesAndJson) {
+TEST_F(CafSerialization, DeepToStringPrintsNamesAndJson) {
   std::string text = caf::deep_to_string(TaskResult{1, 2, false, Value(Value::Array{Value(1)}),
                                                     make_error(ErrorCode::HeapLimitExceeded, "big")});
   EXPECT_NE(text.find("raya.TaskResult"), std::string::npos) << text;
   EXPECT_NE(text.find("HeapLimitExceeded"), std::string::npos) << text;
   EXPECT_NE(text.find("[1]"), std::string::npos) << text;
   EXPECT_NE(caf::deep_to_string(ContextReport{}).find("Running"), std::string::npos);
+  std::string module = caf::deep_to_string(ModuleSource::from_bytecode("m.ryb", {1, 2, 3}));
+  EXPECT_NE(module.find("Bytecode"), std::string::npos) << module;
+  EXPECT_NE(module.find("bytes(3)"), std::string::npos) << module;
 }
 
 // --- hostile bytes -----------------------------------------------------------
@@ -270,14 +290,14 @@ void expect_load_error(const Bytes& buf) {
   EXPECT_TRUE(load(buf, out)) << "bytes loaded without error";
 }
 
-TEST(CafSerialization, SavingAValueDeeperThanTheLimitFails) {
+TEST_F(CafSerialization, SavingAValueDeeperThanTheLimitFails) {
   Bytes buf;
   caf::binary_serializer sink{test_system(), buf};
   Value too_deep = nested_arrays(kMaxValueDepth + 1);
   EXPECT_TRUE(sink(too_deep));
 }
 
-TEST(CafSerialization, LoadingAValueDeeperThanTheLimitFails) {
+TEST_F(CafSerialization, LoadingAValueDeeperThanTheLimitFails) {
   Bytes buf;
   for (uint32_t i = 0; i < kMaxValueDepth + 1; ++i) {
     Bytes level = tag_and_length(Value::Kind::Array, 1);
@@ -293,12 +313,12 @@ TEST(CafSerialization, LoadingAValueDeeperThanTheLimitFails) {
   EXPECT_FALSE(load(ok, out));
 }
 
-TEST(CafSerialization, EveryTruncationOfAValueFails) {
+TEST_F(CafSerialization, EveryTruncationOfAValueFails) {
   Bytes full = save(every_kind());
   for (size_t n = 0; n < full.size(); ++n) expect_load_error<Value>(Bytes(full.begin(), full.begin() + n));
 }
 
-TEST(CafSerialization, EveryTruncationOfARecordFails) {
+TEST_F(CafSerialization, EveryTruncationOfARecordFails) {
   Bytes call = save(CapabilityCall{1, 2, 3, "fetch", {every_kind()}});
   for (size_t n = 0; n < call.size(); ++n) expect_load_error<CapabilityCall>(Bytes(call.begin(), call.begin() + n));
   Bytes report = save(ContextReport{8, "w", ContextReport::State::Failed, 2, sample_stats(), sample_error()});
@@ -307,7 +327,7 @@ TEST(CafSerialization, EveryTruncationOfARecordFails) {
   for (size_t n = 0; n < module.size(); ++n) expect_load_error<ModuleSource>(Bytes(module.begin(), module.begin() + n));
 }
 
-TEST(CafSerialization, HugeClaimedLengthsFailWithoutAllocating) {
+TEST_F(CafSerialization, HugeClaimedLengthsFailWithoutAllocating) {
   const uint64_t huge = uint64_t(1) << 60;
   expect_load_error<Value>(tag_and_length(Value::Kind::Array, huge));
   expect_load_error<Value>(tag_and_length(Value::Kind::Map, huge));
@@ -332,7 +352,7 @@ TEST(CafSerialization, HugeClaimedLengthsFailWithoutAllocating) {
   expect_load_error<std::vector<Value>>(Bytes{char(0xFF), char(0xFF), char(0xFF), char(0xFF), 0x0F});
 }
 
-TEST(CafSerialization, UnknownTagsAndBadBytesFail) {
+TEST_F(CafSerialization, UnknownTagsAndBadBytesFail) {
   expect_load_error<Value>(Bytes{9});
   expect_load_error<Value>(Bytes{char(0xFF)});
   expect_load_error<Value>(Bytes{char(Value::Kind::Bool), 2});
@@ -346,7 +366,7 @@ TEST(CafSerialization, UnknownTagsAndBadBytesFail) {
   EXPECT_FALSE(load(once, out));
 }
 
-TEST(CafSerialization, RecordsWithUnknownEnumValuesFail) {
+TEST_F(CafSerialization, RecordsWithUnknownEnumValuesFail) {
   Bytes error = save(sample_error());
   error[0] = char(200);  // the code is the first field
   expect_load_error<Error>(error);
@@ -362,7 +382,7 @@ TEST(CafSerialization, RecordsWithUnknownEnumValuesFail) {
   EXPECT_EQ(report.state, ContextReport::State::Failed);
 }
 
-TEST(CafSerialization, UnknownTypeNamesInMessagesFail) {
+TEST_F(CafSerialization, UnknownTypeNamesInMessagesFail) {
   Bytes buf = save(caf::make_message(Value(1)));
   std::string text(buf.begin(), buf.end());
   size_t at = text.find("raya.Value");
@@ -371,7 +391,7 @@ TEST(CafSerialization, UnknownTypeNamesInMessagesFail) {
   expect_load_error<caf::message>(buf);
 }
 
-TEST(CafSerialization, RandomAndMutatedBytesNeverCrash) {
+TEST_F(CafSerialization, RandomAndMutatedBytesNeverCrash) {
   std::mt19937 rng(7);
   for (int i = 0; i < 3000; ++i) {
     Bytes junk(rng() % 64);
