@@ -2,7 +2,8 @@
 # `make run` and `make test` do all the setup themselves: `deps` installs the
 # missing Debian packages, then CMake configures a Ninja build and builds it.
 #
-#   make run            build (Release) and run the main demo
+#   make run            build (Release), run examples/hello.raya, then the plugin
+#                       host (examples/plugin_host: Raya plugins in actor sandboxes)
 #   make test           build (Release) and run every CTest test
 #   make build          configure + build only
 #   make test-asan      AddressSanitizer + UBSan build in build-asan, then ctest
@@ -81,6 +82,8 @@ build: configure
 
 run: build
 	$(BUILD_DIR)/bin/raya run --print-result examples/hello.raya
+	@echo
+	$(BUILD_DIR)/examples/plugin_host/plugin_host
 
 test: build
 	$(CTEST) --test-dir $(BUILD_DIR)

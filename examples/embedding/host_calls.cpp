@@ -1,6 +1,6 @@
 // Embedding vmcore without actors: one VmContext, a Raya program that calls
 // a host capability and sleeps, and a single-threaded host loop that answers
-// its requests. Build: make build; run: build/examples/embedding/raya_example_host_calls
+// its requests. Build: make build; run: build/examples/raya_example_host_calls
 //
 // The actor runtime does the same with messages instead of a loop.
 #include <chrono>
