@@ -392,6 +392,17 @@ void ContextActor::end(messages::Error error, bool failed) {
     final_stats_.heap_bytes_used = 0;
     vm_.reset();
   }
+  // The supervisor hears first, so anyone who learns of the end from a
+  // reply and then asks it for reports finds the final one.
+  if (spec_.reporter) {
+    messages::ContextReport report;
+    report.context_id = spec_.context_id;
+    report.name = spec_.name;
+    report.state = failed ? messages::ContextReport::State::Failed : messages::ContextReport::State::Terminated;
+    report.stats = final_stats_;
+    if (failed) report.error = error;
+    caf::anon_send(spec_.reporter, ended_atom::value, std::move(report));
+  }
   flush_held();  // finished before the end: their results stand
   for (auto& [id, promise] : load_waiters_) promise.deliver(failed_load(error));
   load_waiters_.clear();
@@ -403,15 +414,6 @@ void ContextActor::end(messages::Error error, bool failed) {
   pending_.clear();  // late answers find nothing and are dropped
   usage_.clear();
   if (spec_.capabilities) spec_.capabilities->release_context(spec_.context_id);
-  if (spec_.reporter) {
-    messages::ContextReport report;
-    report.context_id = spec_.context_id;
-    report.name = spec_.name;
-    report.state = failed ? messages::ContextReport::State::Failed : messages::ContextReport::State::Terminated;
-    report.stats = final_stats_;
-    if (failed) report.error = error;
-    caf::anon_send(spec_.reporter, ended_atom::value, std::move(report));
-  }
   quit();
 }
 

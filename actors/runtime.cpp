@@ -68,7 +68,9 @@ Reply error_reply(messages::Error error) {
   }
 }
 
-caf::behavior bridge(caf::event_based_actor* self) {
+// The unused argument works around CAF 0.17.6 spawning a function actor
+// with no arguments: it binds a reference to a null tuple (UBSan aborts).
+caf::behavior bridge(caf::event_based_actor* self, int /*unused*/) {
   return {[self](detail::BridgeJob& job) { job.run(self); }};
 }
 
@@ -114,7 +116,7 @@ Runtime::Runtime(RuntimeConfig config, RuntimeHooks hooks)
   spec.results_as_json = hooks.results_as_json;
   spec.answer_when_idle = hooks.answer_when_idle;
   supervisor_ = spawn_supervisor(*system_, std::move(spec));
-  bridge_ = system_->spawn(bridge);
+  bridge_ = system_->spawn(bridge, 0);
 }
 
 Runtime::~Runtime() {

@@ -50,37 +50,37 @@ class Supervisor : public supervisor_actor::base {
     return {
         [this](spawn_atom, const SandboxSpec& spec) { return on_spawn(spec); },
         [this](load_atom, uint64_t id, const messages::ModuleSource& module) -> caf::result<messages::LoadResult> {
-          Live* live = find(id);
+          Live* live = alive(id);
           if (!live) return messages::LoadResult{false, {}, {}, not_found(id)};
           live->spec.modules.push_back(module);  // a fresh restart loads it again
           return delegate(live->actor, load_atom::value, module);
         },
         [this](run_atom, uint64_t id, const std::string& name, const ValueList& args)
             -> caf::result<messages::TaskResult> {
-          Live* live = find(id);
+          Live* live = alive(id);
           if (!live) return failed_task(id, not_found(id));
           return delegate(live->actor, run_atom::value, name, args);
         },
         [this](spawn_atom, uint64_t id, const std::string& name, const ValueList& args)
             -> caf::result<messages::Started> {
-          Live* live = find(id);
+          Live* live = alive(id);
           if (!live) return messages::Started{false, 0, not_found(id)};
           return delegate(live->actor, spawn_atom::value, name, args);
         },
         [this](await_atom, uint64_t id, messages::TaskId task) -> caf::result<messages::TaskResult> {
-          Live* live = find(id);
+          Live* live = alive(id);
           if (!live) return failed_task(id, not_found(id));
           return delegate(live->actor, await_atom::value, task);
         },
         [this](cancel_atom, uint64_t id, messages::TaskId task) -> caf::result<bool> {
-          Live* live = find(id);
+          Live* live = alive(id);
           if (!live) return false;
           return delegate(live->actor, cancel_atom::value, task);
         },
         [this](stats_atom) { return all_reports(); },
         [this](stats_atom, uint64_t id) { return one_report(id); },
         [this](terminate_atom, uint64_t id) -> caf::result<bool> {
-          Live* live = find(id);
+          Live* live = alive(id);
           if (!live) return false;
           live->terminating = true;
           auto promise = make_response_promise<bool>();
@@ -125,14 +125,23 @@ class Supervisor : public supervisor_actor::base {
     return it == live_.end() ? nullptr : &it->second;
   }
 
+  /// A context that can take requests: known, and not ending.
+  Live* alive(uint64_t id) {
+    Live* live = find(id);
+    return live && !live->last_word ? live : nullptr;
+  }
+
+  static messages::Error gone(uint64_t id, const ContextReport& r) {
+    std::string why = r.state == ContextReport::State::Failed ? "failed: " + r.error.to_string() : "was terminated";
+    messages::Error e = make_error(ErrorCode::ContextNotFound, "context " + std::to_string(id) + " " + why);
+    e.context_id = id;
+    return e;
+  }
+
   messages::Error not_found(uint64_t id) const {
+    if (auto it = live_.find(id); it != live_.end() && it->second.last_word) return gone(id, *it->second.last_word);
     for (const ContextReport& r : ended_)
-      if (r.context_id == id) {
-        std::string why = r.state == ContextReport::State::Failed ? "failed: " + r.error.to_string() : "was terminated";
-        messages::Error e = make_error(ErrorCode::ContextNotFound, "context " + std::to_string(id) + " " + why);
-        e.context_id = id;
-        return e;
-      }
+      if (r.context_id == id) return gone(id, r);
     messages::Error e = make_error(ErrorCode::ContextNotFound, "no context " + std::to_string(id));
     e.context_id = id;
     return e;
@@ -294,20 +303,33 @@ class Supervisor : public supervisor_actor::base {
     return true;
   }
 
+  static void sort_by_id(ReportList& reports) {
+    std::sort(reports.begin(), reports.end(),
+              [](const ContextReport& a, const ContextReport& b) { return a.context_id < b.context_id; });
+  }
+
   caf::result<ReportList> all_reports() {
     auto reports = std::make_shared<ReportList>(ended_.begin(), ended_.end());
-    if (live_.empty()) return *reports;
-    auto promise = make_response_promise<ReportList>();
-    auto remaining = std::make_shared<size_t>(live_.size());
+    size_t asking = 0;
     for (auto& [id, live] : live_) {
+      if (live.last_word) reports->push_back(final_report(live));  // ended; its down message is on the way
+      else ++asking;
+    }
+    if (asking == 0) {
+      sort_by_id(*reports);
+      return *reports;
+    }
+    auto promise = make_response_promise<ReportList>();
+    auto remaining = std::make_shared<size_t>(asking);
+    for (auto& [id, live] : live_) {
+      if (live.last_word) continue;
       ContextReport base;
       base.context_id = id;
       base.name = live.spec.name;
       base.restarts = live.restarts;
       auto finish = [reports, remaining, promise]() mutable {
         if (--*remaining == 0) {
-          std::sort(reports->begin(), reports->end(),
-                    [](const ContextReport& a, const ContextReport& b) { return a.context_id < b.context_id; });
+          sort_by_id(*reports);
           promise.deliver(std::move(*reports));
         }
       };
@@ -327,6 +349,12 @@ class Supervisor : public supervisor_actor::base {
     return promise;
   }
 
+  static ContextReport final_report(const Live& live) {
+    ContextReport r = *live.last_word;
+    r.restarts = live.restarts;
+    return r;
+  }
+
   caf::result<ContextReport> one_report(uint64_t id) {
     Live* live = find(id);
     if (!live) {
@@ -338,6 +366,7 @@ class Supervisor : public supervisor_actor::base {
       r.error = not_found(id);
       return r;
     }
+    if (live->last_word) return final_report(*live);
     ContextReport base;
     base.context_id = id;
     base.name = live->spec.name;
