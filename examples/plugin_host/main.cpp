@@ -208,21 +208,6 @@ bool report_agrees(const Plugin& p, const raya::messages::ContextReport& r) {
   return true;
 }
 
-/// Waits (up to two seconds) until the supervisor has recorded a sandbox
-/// that a limit ended as Failed.
-///
-/// Workaround for a race in actors/supervisor.cpp: the context answers its
-/// waiters first and tells the supervisor it ended afterwards, so a report
-/// asked for right after run() returned can still find the context "live",
-/// ask the dead actor for stats and answer state Terminated with all-zero
-/// counters. Without this wait about one run in four showed such a row.
-void wait_for_final_report(Sandbox& sandbox) {
-  for (int i = 0; i < 2000; ++i) {
-    if (sandbox.report().state == raya::messages::ContextReport::State::Failed) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-}
-
 /// `plugin_host FILE.raya`: one file in a "plugin" sandbox granted every
 /// capability above and console; prints what its top-level code returned
 /// and, if it exports main, what main() returned.
@@ -355,8 +340,6 @@ int main(int argc, char** argv) {
 
   // 6. The supervisor's reports (live and ended sandboxes), which must
   //    agree with what the plugins did.
-  for (size_t i = 0; i < list.size(); ++i)
-    if (results[i] && !results[i]->ok && is_limit_error(results[i]->error.code)) wait_for_final_report(sandboxes[i]);
   std::vector<raya::messages::ContextReport> reports = runtime.reports();
   for (const Plugin& p : list) {
     auto r = std::find_if(reports.begin(), reports.end(),
