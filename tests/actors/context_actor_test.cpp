@@ -84,6 +84,30 @@ TEST(ContextActor, UncaughtThrowFailsTheTaskWithTheRayaErrorAndTheContextGoesOn)
   terminate(*sys, c);
 }
 
+TEST(ContextActor, FailureOfATaskNobodyAwaitsGoesToTheUnobservedFailureCallback) {
+  TestSystem sys;
+  auto seen = std::make_shared<std::promise<std::pair<uint64_t, messages::Error>>>();
+  ContextSpec spec;
+  spec.name = "orphans";
+  spec.on_unobserved_failure = [seen](uint64_t context_id, const messages::Error& e) {
+    seen->set_value({context_id, e});
+  };
+  context_actor c = spawn_context(*sys, std::move(spec));
+  ASSERT_TRUE(load(*sys, c, R"(
+async function lost() { throw new Error("nobody listens"); }
+export function orphan(): number { lost(); return 1; }
+)").ok);
+  auto f = seen->get_future();
+  messages::TaskResult r = run(*sys, c, "orphan");
+  ASSERT_TRUE(r.ok) << describe(r.error);
+  ASSERT_EQ(f.wait_for(kReplyTimeout), std::future_status::ready);
+  auto [id, error] = f.get();
+  EXPECT_EQ(id, r.context_id);
+  EXPECT_EQ(error.name, "Error");
+  EXPECT_EQ(error.message, "nobody listens");
+  terminate(*sys, c);
+}
+
 TEST(ContextActor, SpawnedTaskIsAwaitedOnceItsResultThenIsGone) {
   TestSystem sys;
   context_actor c = fresh(sys);

@@ -351,6 +351,21 @@ TEST_F(Supervision, RequestQueuedBehindTerminateGetsATypedErrorNotABounce) {
       << describe(late.error);
 }
 
+TEST_F(Supervision, TerminateByIdAskedTwiceAtOnceAnswersTrueOnce) {
+  // "terminate(id) -> bool: false if unknown or already ended". Both
+  // requests are in the supervisor's mailbox before it handles the first,
+  // so the second finds the context still listed (its down message comes
+  // later) and must see that it is already being terminated.
+  start({});
+  SpawnReply r = spawn("t", {}, {kCounter});
+  ASSERT_TRUE(r.ok);
+  Sequence seq(*sys_);
+  auto first = seq.send<bool>(sup_, terminate_atom::value, r.context_id);
+  auto second = seq.send<bool>(sup_, terminate_atom::value, r.context_id);
+  EXPECT_TRUE(first());
+  EXPECT_FALSE(second());
+}
+
 TEST_F(Supervision, SupervisorExitTakesItsContextsWithIt) {
   start({});
   SpawnReply r = spawn("child", {}, {kCounter});
