@@ -81,7 +81,7 @@ class Supervisor : public supervisor_actor::base {
         [this](stats_atom, uint64_t id) { return one_report(id); },
         [this](terminate_atom, uint64_t id) -> caf::result<bool> {
           Live* live = find(id);
-          if (!live) return false;
+          if (!live || live->terminating) return false;  // unknown, or already being ended
           live->terminating = true;
           auto promise = make_response_promise<bool>();
           request(live->actor, caf::infinite, terminate_atom::value)
