@@ -213,8 +213,8 @@ TEST_F(BackPressure, QueuedRequestsAreRefusedAtOnceOnceQueuedBytesPlusHeapWouldP
 TEST_F(BackPressure, EveryAdmittedRequestFitsTheHeapItWasAdmittedAgainst) {
   // A request is admitted when heap + queued payloads + its payload fit the
   // budget, so once the queue is taken in, the admitted arguments fit too —
-  // provided payload_size() charges at least what unmarshalling costs. It
-  // does not: it counts a string's UTF-8 bytes, but the VM stores strings as
+  // provided payload_size() charges at least what unmarshalling costs.
+  // BUG: it does not: it counts a string's UTF-8 bytes, but the VM stores strings as
   // UTF-16 (Context::new_string_ascii), two bytes per character; a 100,000
   // character argument is admitted as ~100 KB and costs 224 KiB of heap, so
   // admitted requests fail with HeapLimitExceeded instead of being refused

@@ -125,8 +125,8 @@ TEST_F(Capabilities, GrantedImportIsCalledWithTheCallersContextAndArguments) {
 }
 
 TEST_F(Capabilities, LoadResultNamesTheModulesHostImports) {
-  // messages::ModuleInfo::capabilities: "its `host:` imports". VmContext::load
-  // fills it from Module::host_imports, which the compiler never sets (it
+  // messages::ModuleInfo::capabilities: "its `host:` imports". BUG (vmcore):
+  // VmContext::load fills it from Module::host_imports, which the compiler never sets (it
   // records host imports as "host:NAME" builtin imports), so it is empty.
   context_actor c = context({"twice"});
   messages::LoadResult loaded = load(*sys_, c,

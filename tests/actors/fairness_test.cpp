@@ -114,6 +114,15 @@ caf::behavior pinger(caf::event_based_actor*) {
   return {[](ping_atom, uint64_t n) { return n; }};
 }
 
+/// The p99 bound. A ping waits behind up to one slice per spinning context
+/// queued on its worker; sanitizer builds run Raya several times slower, so
+/// each slice, and the wait, is that much longer there.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kPingP99BoundMs = 250.0;
+#else
+constexpr double kPingP99BoundMs = 50.0;
+#endif
+
 class Responsiveness : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Responsiveness, OrdinaryActorAnswersPingsWhileTwoHundredSandboxesSpin) {
@@ -137,7 +146,7 @@ TEST_P(Responsiveness, OrdinaryActorAnswersPingsWhileTwoHundredSandboxesSpin) {
   const double p99 = ms[ms.size() * 99 / 100];
   std::printf("[ responsiveness ] policy %s, 200 spinning sandboxes: ping p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
               GetParam().c_str(), p50, p99, ms.back());
-  EXPECT_LT(p99, 50.0);
+  EXPECT_LT(p99, kPingP99BoundMs);
   caf::anon_send_exit(ping, caf::exit_reason::user_shutdown);
 }
 

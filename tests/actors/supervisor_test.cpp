@@ -334,7 +334,7 @@ TEST_F(Supervision, RequestsForAnUnknownIdGetContextNotFound) {
 
 TEST_F(Supervision, RequestQueuedBehindTerminateGetsATypedErrorNotABounce) {
   // supervisor.hpp: "requests for an unknown or dead id get ContextNotFound";
-  // context_actor.hpp: "all replies are data". A request that reaches the
+  // context_actor.hpp: "all replies are data". BUG: a request that reaches the
   // supervisor just after terminate(id) is delegated to the context behind
   // the terminate; the context quits, and CAF bounces the request
   // (request_receiver_down) instead of the caller getting a typed error.
