@@ -115,7 +115,9 @@ TEST_F(Capabilities, GrantedImportIsCalledWithTheCallersContextAndArguments) {
   context_actor c = context({"twice"});
   messages::LoadResult loaded = load(*sys_, c,
                                      "import { twice } from \"host:\";\n"
-                                     "export async function f(x: number): Promise<number> { return (await twice(x)) + 1; }\n");
+                                     "export async function f(x: number): Promise<number> {\n"
+                                     "  return (await twice(x)) + 1;\n"
+                                     "}\n");
   ASSERT_TRUE(loaded.ok) << describe(loaded.error);
   messages::TaskResult r = run(*sys_, c, "f", {Value(20)});
   ASSERT_TRUE(r.ok) << describe(r.error);
@@ -131,7 +133,9 @@ TEST_F(Capabilities, LoadResultNamesTheModulesHostImports) {
   context_actor c = context({"twice"});
   messages::LoadResult loaded = load(*sys_, c,
                                      "import { twice } from \"host:\";\n"
-                                     "export async function f(x: number): Promise<number> { return await twice(x); }\n");
+                                     "export async function f(x: number): Promise<number> {\n"
+                                     "  return await twice(x);\n"
+                                     "}\n");
   ASSERT_TRUE(loaded.ok) << describe(loaded.error);
   EXPECT_EQ(loaded.info.capabilities, std::vector<std::string>{"twice"});
 }
@@ -265,7 +269,9 @@ export async function burst(n: number) {
   EXPECT_EQ(calls, 2);
   // The quota is per context: a second context has its own bucket.
   context_actor other = context({"tick"});
-  ASSERT_TRUE(load(*sys_, other, "import { tick } from \"host:\";\nexport async function one() { return await tick(); }\n").ok);
+  ASSERT_TRUE(load(*sys_, other,
+                   "import { tick } from \"host:\";\nexport async function one() { return await tick(); }\n")
+                  .ok);
   EXPECT_TRUE(run(*sys_, other, "one").ok);
 }
 
@@ -273,8 +279,9 @@ TEST_F(Capabilities, CallThatOutlivesItsTimeoutIsACatchableTimeoutAndTheLateAnsw
   HeldReplies held;
   CapabilityLimits limits;
   limits.timeout = std::chrono::milliseconds(50);
-  registry_->add_async("never", [&held](const CapabilityCall&, CapabilityRegistry::Reply reply) { held.add(std::move(reply)); },
-                       limits);
+  registry_->add_async(
+      "never", [&held](const CapabilityCall&, CapabilityRegistry::Reply reply) { held.add(std::move(reply)); },
+      limits);
   context_actor c = context({"never", "twice"});
   std::string program = catching("never") +
                         "import { twice } from \"host:\";\n"
@@ -309,7 +316,9 @@ TEST_F(Capabilities, FunctionThrowingCapabilityErrorGivesItsOwnCodeAndMessage) {
 TEST_F(Capabilities, UncaughtCapabilityFailureFailsTheTaskWithThatError) {
   registry_->add("broken", [](const CapabilityCall&) -> Value { throw std::runtime_error("disk on fire"); });
   context_actor c = context({"broken"});
-  ASSERT_TRUE(load(*sys_, c, "import { broken } from \"host:\";\nexport async function f() { return await broken(); }\n").ok);
+  ASSERT_TRUE(load(*sys_, c,
+                   "import { broken } from \"host:\";\nexport async function f() { return await broken(); }\n")
+                  .ok);
   messages::TaskResult r = run(*sys_, c, "f");
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.error.name, "CapabilityFailed") << describe(r.error);

@@ -16,7 +16,8 @@ namespace {
 
 using namespace test;  // NOLINT: test helpers
 
-constexpr const char* kTiny = "const greeting = \"hi\";\nexport function f(x: number): string { return greeting + x; }\n";
+constexpr const char* kTiny =
+    "const greeting = \"hi\";\nexport function f(x: number): string { return greeting + x; }\n";
 
 /// Spawns `count` contexts in batches (each with the tiny module, run once),
 /// terminates them, and waits until the supervisor has forgotten every one.
