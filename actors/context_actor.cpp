@@ -54,6 +54,7 @@ ContextActor::ContextActor(caf::actor_config& cfg, ContextSpec spec)
     : context_actor::base(cfg), spec_(std::move(spec)) {
   if (spec_.context_id == 0) spec_.context_id = next_context_id++;
   if (spec_.slice_steps == 0) spec_.slice_steps = 10'000;
+  set_down_handler([this](caf::down_msg& down) { on_capability_down(down); });
 }
 
 ContextActor::~ContextActor() = default;
@@ -158,6 +159,7 @@ caf::result<messages::TaskResult> ContextActor::on_run(const std::string& name, 
   if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(args));
   if (ended_) return failed_task(spec_.context_id, 0, ended_error());
   vm::Result<vm::TaskId> id = vm().start(name, args);
+  publish_heap_use();  // the arguments moved from the queue into the heap
   if (!id) return failed_task(spec_.context_id, 0, id.error());
   TaskPromise promise = make_response_promise<messages::TaskResult>();
   task_waiters_[*id].push_back(promise);
@@ -169,6 +171,7 @@ messages::Started ContextActor::on_spawn(const std::string& name, const ValueLis
   if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(args));
   if (ended_) return messages::Started{false, 0, ended_error()};
   vm::Result<vm::TaskId> id = vm().start(name, args);
+  publish_heap_use();
   if (!id) return messages::Started{false, 0, id.error()};
   spawned_.insert(*id);
   run_soon();
@@ -414,7 +417,35 @@ void ContextActor::end(messages::Error error, bool failed) {
   pending_.clear();  // late answers find nothing and are dropped
   usage_.clear();
   if (spec_.capabilities) spec_.capabilities->release_context(spec_.context_id);
-  quit();
+  // Requests already queued (sent before anyone knew) get the ended error
+  // rather than CAF's bounce; the resume sent now comes after all of them.
+  become(ended_behavior());
+  send(this, resume_atom::value);
+}
+
+ContextActor::behavior_type ContextActor::ended_behavior() {
+  return {
+      [this](load_atom, const messages::ModuleSource& module) {
+        if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(module));
+        return failed_load(end_error_);
+      },
+      [this](run_atom, const std::string&, const ValueList& args) {
+        if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(args));
+        return failed_task(spec_.context_id, 0, end_error_);
+      },
+      [this](spawn_atom, const std::string&, const ValueList& args) {
+        if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(args));
+        return messages::Started{false, 0, end_error_};
+      },
+      [this](await_atom, messages::TaskId task) { return failed_task(spec_.context_id, task, end_error_); },
+      [](cancel_atom, messages::TaskId) { return false; },
+      [this](stats_atom) { return final_stats_; },
+      [this](terminate_atom) { return final_stats_; },
+      [this](resume_atom) { quit(); },
+      [](timer_atom, uint64_t) {},
+      [](reply_atom, uint64_t, const messages::CapabilityResult&) {},
+      [](deadline_atom, uint64_t) {},
+  };
 }
 
 void ContextActor::on_exit() {

@@ -14,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include <caf/system_messages.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
@@ -50,6 +51,7 @@ class ContextActor : public context_actor::base {
   struct Pending {
     std::string capability;  // empty for timers
     std::chrono::milliseconds timeout{0};
+    caf::actor_addr actor;  // a capability actor's calls fail if it dies
   };
 
   // --- requests (context_actor.cpp) -----------------------------------------
@@ -88,6 +90,10 @@ class ContextActor : public context_actor::base {
   /// withdrawn) are dropped.
   void answer(uint64_t id, messages::CapabilityResult result);
   void on_timer(uint64_t id);
+  /// A monitored capability actor died: its calls fail with CapabilityFailed.
+  void on_capability_down(const caf::down_msg& down);
+  /// After the end: answers whatever was already queued, then quits.
+  behavior_type ended_behavior();
 
   ContextSpec spec_;
   std::unique_ptr<vm::VmContext> vm_;
@@ -111,6 +117,7 @@ class ContextActor : public context_actor::base {
 
   std::unordered_map<uint64_t, Pending> pending_;
   std::unordered_map<std::string, Usage> usage_;
+  std::unordered_set<caf::actor_addr> monitored_;  // capability actors
 
   // Back-pressure gauge, read and written by senders' threads.
   std::atomic<uint64_t> heap_used_{0};

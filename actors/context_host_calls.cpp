@@ -156,6 +156,12 @@ void ContextActor::call_capability(vm::HostRequest& request) {
       return;
     }
     case CapabilityRegistry::Entry::Kind::Actor: {
+      // CAF sends nothing to a requester when the receiver dies holding
+      // the request: watch the actor, so such a call fails instead of
+      // waiting forever.
+      caf::actor_addr addr = entry->actor.address();
+      pending_[id].actor = addr;
+      if (monitored_.insert(addr).second) monitor(entry->actor);
       std::string name = entry->name;
       this->request(entry->actor, caf::infinite, call_atom::value, std::move(call))
           .then([this, id](const messages::CapabilityResult& r) { answer(id, r); },
@@ -166,6 +172,16 @@ void ContextActor::call_capability(vm::HostRequest& request) {
       return;
     }
   }
+}
+
+void ContextActor::on_capability_down(const caf::down_msg& down) {
+  monitored_.erase(down.source);
+  std::vector<std::pair<uint64_t, std::string>> calls;
+  for (const auto& [id, p] : pending_)
+    if (p.actor == down.source) calls.emplace_back(id, p.capability);
+  for (auto& [id, name] : calls)
+    answer(id, messages::CapabilityResult::failure(capability_failed(
+                   name, "its actor stopped before answering (" + home_system().render(down.reason) + ")")));
 }
 
 void ContextActor::answer(uint64_t id, messages::CapabilityResult result) {

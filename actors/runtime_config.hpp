@@ -61,8 +61,10 @@ struct SupervisorPolicy {
 struct RuntimeConfig {
   /// workerThreads: CAF worker threads (0 to 1024); 0 means one per hardware core.
   uint32_t worker_threads = 0;
-  /// schedulerPolicy: CAF's "stealing" (per-worker queues, default) or "sharing" (one queue).
-  std::string scheduler_policy = "stealing";
+  /// schedulerPolicy: CAF's "sharing" (one run queue, default: busy contexts
+  /// get equal shares) or "stealing" (per-worker queues: less contention, but
+  /// a context keeps to its worker, so shares are only as even as the split).
+  std::string scheduler_policy = "sharing";
   /// sliceSteps: instructions a context runs before it yields its worker thread
   /// (100 to 100,000,000).
   uint64_t slice_steps = 10'000;

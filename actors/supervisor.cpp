@@ -81,7 +81,7 @@ class Supervisor : public supervisor_actor::base {
         [this](stats_atom, uint64_t id) { return one_report(id); },
         [this](terminate_atom, uint64_t id) -> caf::result<bool> {
           Live* live = alive(id);
-          if (!live) return false;
+          if (!live) return false;  // unknown, ended, or already being ended
           live->terminating = true;
           auto promise = make_response_promise<bool>();
           request(live->actor, caf::infinite, terminate_atom::value)
@@ -128,7 +128,7 @@ class Supervisor : public supervisor_actor::base {
   /// A context that can take requests: known, and not ending.
   Live* alive(uint64_t id) {
     Live* live = find(id);
-    return live && !live->last_word ? live : nullptr;
+    return live && !live->last_word && !live->terminating ? live : nullptr;
   }
 
   static messages::Error gone(uint64_t id, const ContextReport& r) {
@@ -139,7 +139,12 @@ class Supervisor : public supervisor_actor::base {
   }
 
   messages::Error not_found(uint64_t id) const {
-    if (auto it = live_.find(id); it != live_.end() && it->second.last_word) return gone(id, *it->second.last_word);
+    if (auto it = live_.find(id); it != live_.end()) {
+      if (it->second.last_word) return gone(id, *it->second.last_word);
+      messages::Error e = make_error(ErrorCode::ContextNotFound, "context " + std::to_string(id) + " is being terminated");
+      e.context_id = id;
+      return e;
+    }
     for (const ContextReport& r : ended_)
       if (r.context_id == id) return gone(id, r);
     messages::Error e = make_error(ErrorCode::ContextNotFound, "no context " + std::to_string(id));

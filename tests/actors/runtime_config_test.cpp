@@ -57,7 +57,7 @@ TEST(ShippedConfig, RuntimeJsonHasTheDocumentedValues) {
   auto config = load_runtime_config(kConfigs + "/runtime.json");
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->worker_threads, 0u);
-  EXPECT_EQ(config->scheduler_policy, "stealing");
+  EXPECT_EQ(config->scheduler_policy, "sharing");
   EXPECT_EQ(config->slice_steps, 10'000u);
   EXPECT_EQ(config->default_options, VmOptions{});  // the file spells out VmOptions' own defaults
   EXPECT_EQ(config->default_options.max_heap_bytes, 64ull << 20);
@@ -135,7 +135,7 @@ TEST(RuntimeConfig, AnEmptyObjectGivesTheBuiltInDefaults) {
   RuntimeConfig config = parse_ok("{}");
   RuntimeConfig defaults;
   EXPECT_EQ(config.worker_threads, defaults.worker_threads);
-  EXPECT_EQ(config.scheduler_policy, "stealing");
+  EXPECT_EQ(config.scheduler_policy, "sharing");
   EXPECT_EQ(config.slice_steps, defaults.slice_steps);
   EXPECT_EQ(config.default_options, VmOptions{});
   EXPECT_EQ(config.supervisor.max_limits, SupervisorPolicy::unlimited_options());
@@ -147,13 +147,13 @@ TEST(RuntimeConfig, ReadsEveryTopLevelKey) {
   RuntimeConfig config = parse_ok(R"({
     "$comment": "documentation only",
     "workerThreads": 3,
-    "schedulerPolicy": "sharing",
+    "schedulerPolicy": "stealing",
     "sliceSteps": 2500,
     "defaultOptions": {"maxHeapBytes": 1048576, "maxTasks": 4, "maxStepBudget": 99, "maxCpuTimeMs": 250,
                        "maxCallDepth": 64, "terminateOnTaskLimit": true, "randomSeed": 42}
   })");
   EXPECT_EQ(config.worker_threads, 3u);
-  EXPECT_EQ(config.scheduler_policy, "sharing");
+  EXPECT_EQ(config.scheduler_policy, "stealing");
   EXPECT_EQ(config.slice_steps, 2500u);
   VmOptions expected{1 << 20, 4, 99, 250, 64, true, 42};
   EXPECT_EQ(config.default_options, expected);

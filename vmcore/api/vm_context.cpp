@@ -54,7 +54,9 @@ Result<TaskId> VmContext::load(std::shared_ptr<const Module> module) {
   messages::ModuleInfo info;
   if (!module->files.empty()) info.path = module->files.front();
   for (const Export& e : module->exports) info.exports.push_back(e.name);
-  info.capabilities = module->host_imports;
+  // `host:` imports are recorded among the builtin imports, prefixed.
+  for (const std::string& b : module->builtin_imports)
+    if (b.rfind("host:", 0) == 0) info.capabilities.push_back(b.substr(5));
   Result<Task*> task = ctx_->load(std::move(module));
   if (!task) return task.error();
   module_info_ = std::move(info);
