@@ -369,7 +369,9 @@ void ContextActor::deliver_finished() {
 }
 
 void ContextActor::publish_heap_use() {
-  if (vm_) heap_used_.store(vm_->stats().heap_bytes_used, std::memory_order_relaxed);
+  // Only admission control (enqueue) reads it, and only under a finite budget.
+  if (vm_ && spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited)
+    heap_used_.store(vm_->stats().heap_bytes_used, std::memory_order_relaxed);
 }
 
 messages::VmStats ContextActor::current_stats() const {
