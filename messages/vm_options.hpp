@@ -31,6 +31,9 @@ struct VmStats {
   uint64_t tasks = 0;  // live
   uint64_t tasks_created = 0;
   uint64_t steps_executed = 0;
+  /// Time inside run() slices: the thread's CPU time when maxCpuTimeMs is
+  /// set, otherwise the slices' monotonic time (cheaper to read; includes
+  /// any time the OS preempted the thread mid-slice).
   uint64_t cpu_time_us = 0;
   uint64_t gc_count = 0;
   uint64_t gc_pause_us_total = 0;

@@ -344,7 +344,8 @@ class Context final : public RootProvider {
   Error fatal_;
   bool dead_ = false;
   uint64_t steps_executed_ = 0;
-  uint64_t cpu_time_us_ = 0;  // thread CPU time spent inside run()
+  uint64_t cpu_time_us_ = 0;  // time spent inside run(): see slice_clock_ns in context.cpp
+  uint64_t cpu_time_ns_ = 0;
   // Published by the interpreter at safe points, for charge_steps().
   int64_t slice_budget_ = 0;
   int64_t safe_point_fuel_ = 0;
