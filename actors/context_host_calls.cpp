@@ -114,7 +114,7 @@ void ContextActor::call_capability(vm::HostRequest& request) {
     return;
   }
   ++usage.in_flight;
-  pending_.emplace(request.id, Pending{entry->name, entry->limits.timeout});
+  pending_.emplace(request.id, Pending{entry->name, entry->limits.timeout, {}});
   if (entry->limits.timeout.count() > 0)
     delayed_send(this, entry->limits.timeout, deadline_atom::value, request.id);
 
