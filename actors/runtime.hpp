@@ -62,7 +62,11 @@ struct SandboxOptions {
 };
 
 /// One sandbox (context) of a Runtime. Move-only; destroying it terminates
-/// the context (asynchronously). Every call is safe from any thread.
+/// the context (asynchronously). Every call is safe from any thread. A
+/// Sandbox must not outlive its Runtime (destroy sandboxes first). Calls on
+/// a context that has ended answer at once: ContextNotFound, naming why.
+/// Terminating abandons the context's pending capability calls: their
+/// answers are dropped (an AsyncFunction is not told).
 class Sandbox {
  public:
   Sandbox(Sandbox&&) noexcept;
