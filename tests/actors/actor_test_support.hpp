@@ -70,11 +70,13 @@ std::future<caf::expected<Reply>> ask_within(caf::actor_system& system, std::chr
   auto promise = std::make_shared<std::promise<caf::expected<Reply>>>();
   auto future = promise->get_future();
   auto target = caf::actor_cast<caf::actor>(dest);
-  system.spawn([promise, target, timeout, xs...](caf::event_based_actor* self) mutable {
+  // Every actor spawned here takes an unused int: CAF 0.17.6 spawning a
+  // function actor with no arguments binds a reference to a null tuple.
+  system.spawn([promise, target, timeout, xs...](caf::event_based_actor* self, int) mutable {
     self->request(target, timeout, std::move(xs)...)
         .then([promise](Reply& r) { promise->set_value(std::move(r)); },
               [promise](caf::error& e) { promise->set_value(std::move(e)); });
-  });
+  }, 0);
   return future;
 }
 

@@ -369,7 +369,7 @@ TEST_F(Capabilities, AsyncFunctionThrowingBeforeAnsweringIsACatchableCapabilityF
 
 // --- capability actors ---------------------------------------------------------------------------
 
-capability_actor::behavior_type tripler() {
+capability_actor::behavior_type tripler(int /*unused*/) {
   return {[](call_atom, const CapabilityCall& call) {
     if (!call.args.empty() && call.args[0].is_int()) return CapabilityResult::success(Value(call.args[0].as_int() * 3));
     return CapabilityResult::failure(messages::make_error(ErrorCode::None, "expected a number"));
@@ -391,7 +391,7 @@ capability_actor::behavior_type holder(capability_actor::pointer self, std::shar
 }
 
 TEST_F(Capabilities, CapabilityActorReplyResumesTheTaskAndItsErrorIsCatchable) {
-  auto actor = sys_->spawn(tripler);
+  auto actor = sys_->spawn(tripler, 0);
   registry_->add_actor("triple", actor);
   context_actor c = context({"triple"});
   EXPECT_EQ(run_string(c, catching("triple", "14"), "go"), "ok: 42");
@@ -403,7 +403,7 @@ TEST_F(Capabilities, CapabilityActorReplyResumesTheTaskAndItsErrorIsCatchable) {
 }
 
 TEST_F(Capabilities, CapabilityActorThatIsAlreadyDeadIsACatchableCapabilityFailed) {
-  auto actor = sys_->spawn(tripler);
+  auto actor = sys_->spawn(tripler, 0);
   registry_->add_actor("triple", actor);
   {
     caf::scoped_actor self{*sys_};

@@ -18,7 +18,7 @@ using namespace test;  // NOLINT: test helpers
 
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 
-caf::behavior pinger(caf::event_based_actor*) {
+caf::behavior pinger(caf::event_based_actor*, int /*unused*/) {
   return {[](ping_atom, uint64_t n) { return n; }};
 }
 
@@ -50,7 +50,7 @@ class Containment : public ::testing::Test {
     SupervisorSpec spec;
     spec.slice_steps = 10'000;
     sup_ = spawn_supervisor(*sys_, std::move(spec));
-    ping_ = sys_->spawn(pinger);
+    ping_ = sys_->spawn(pinger, 0);
   }
   ~Containment() override {
     caf::anon_send_exit(sup_, caf::exit_reason::user_shutdown);

@@ -114,7 +114,7 @@ INSTANTIATE_TEST_SUITE_P(Policies, Fairness,
 
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 
-caf::behavior pinger(caf::event_based_actor*) {
+caf::behavior pinger(caf::event_based_actor*, int /*unused*/) {
   return {[](ping_atom, uint64_t n) { return n; }};
 }
 
@@ -132,7 +132,7 @@ class Responsiveness : public ::testing::TestWithParam<std::string> {};
 TEST_P(Responsiveness, OrdinaryActorAnswersPingsWhileTwoHundredSandboxesSpin) {
   TestSystem sys(two_workers(GetParam()));
   Spinners spinners(*sys, 200);
-  caf::actor ping = sys->spawn(pinger);
+  caf::actor ping = sys->spawn(pinger, 0);
   caf::scoped_actor self{*sys};
   constexpr int kPings = 200;
   std::vector<double> ms;
