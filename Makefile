@@ -8,17 +8,22 @@
 #   make test-asan      AddressSanitizer + UBSan build in build-asan, then ctest
 #   make test-gcstress  collect-on-every-allocation build in build-gcstress, then ctest
 #   make bench          Release build, kernel harness (bench/run_kernels.sh),
-#                       then the Google Benchmark micro-benchmarks
+#                       the Google Benchmark micro-benchmarks, then the
+#                       actor benchmark (bench-actors)
 #   make bench-gc       GC pause distribution of the allocation-heavy kernels
 #                       (bench/raya_gc_pause_report)
 #   make bench-fuel     every kernel on raya built without fuel metering (in
 #                       build-nofuel) vs the normal build, with and without a
 #                       step budget (bench/run_kernels.sh --fuel)
+#   make bench-actors   bare CAF actors vs Raya context actors side by side:
+#                       spawn, memory, round trips, throughput, fairness, host
+#                       ping latency (bench/raya_actor_bench; ~2 minutes)
 #   make clean          remove the build directories
 #
 # Knobs: JOBS (build parallelism, default: number of cores), CTEST_JOBS
 # (default 2), RUNS (bench repetitions, passed to run_kernels.sh and to the
-# GC pause report).
+# GC pause report), ACTOR_BENCH_FLAGS (passed to raya_actor_bench, e.g.
+# --quick or --json).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
@@ -52,7 +57,7 @@ CTEST := ctest --output-on-failure -j$(CTEST_JOBS)
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build run test test-asan test-gcstress bench bench-gc bench-fuel clean
+.PHONY: all deps configure build run test test-asan test-gcstress bench bench-gc bench-fuel bench-actors clean
 
 all: build
 
@@ -96,7 +101,8 @@ test-gcstress: deps
 	$(CTEST) --test-dir $(GCSTRESS_DIR)
 
 # The kernel harness exits non-zero on a failed run or a checksum mismatch;
-# the micro-benchmarks still run, and the harness's status is kept.
+# the micro-benchmarks and the actor benchmark still run, and make bench
+# fails if any of the three did.
 bench: build
 	@status=0; \
 	RAYA_BIN=$(CURDIR)/$(BUILD_DIR)/bin/raya bench/run_kernels.sh $(if $(RUNS),--runs $(RUNS)) || status=$$?; \
@@ -105,6 +111,7 @@ bench: build
 	else \
 	  echo "bench: no $(BUILD_DIR)/bench/raya_micro_bench (no micro-benchmarks yet)"; \
 	fi; \
+	$(BUILD_DIR)/bench/raya_actor_bench $(ACTOR_BENCH_FLAGS) || status=$$?; \
 	exit $$status
 
 bench-gc: build
@@ -115,6 +122,9 @@ bench-fuel: build
 	cmake --build $(NOFUEL_DIR) -j$(JOBS) --target raya
 	RAYA_BIN=$(CURDIR)/$(BUILD_DIR)/bin/raya RAYA_NOFUEL_BIN=$(CURDIR)/$(NOFUEL_DIR)/bin/raya \
 	  bench/run_kernels.sh --fuel $(if $(RUNS),--runs $(RUNS))
+
+bench-actors: build
+	$(BUILD_DIR)/bench/raya_actor_bench $(ACTOR_BENCH_FLAGS)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(GCSTRESS_DIR) $(NOFUEL_DIR)
