@@ -39,19 +39,13 @@
 #include "bench/actors/bench_support.hpp"
 #include "bench/actors/sections.hpp"
 
-#if RAYA_BENCH_WITH_ACTORS
 #include "actors/runtime.hpp"
-#endif
 
 namespace raya::actors::bench {
 
 namespace {
 
 const Options* g_options = nullptr;
-
-// Without the actor layer there is no actors::configure to copy: these
-// stand in for it (bare-only builds, until the layer is built in).
-constexpr size_t kFallbackMaxThroughput = 1;
 
 void print_usage(FILE* to) {
   std::fputs(
@@ -160,17 +154,11 @@ std::unique_ptr<System> make_system(const SchedulerSetup& setup) {
   int64_t max_throughput = setup.max_throughput >= 0 ? setup.max_throughput
                            : g_options               ? g_options->max_throughput
                                                      : -1;
-#if RAYA_BENCH_WITH_ACTORS
   RuntimeConfig config;
   config.worker_threads = workers;
   config.scheduler_policy = setup.policy;
   config.slice_steps = setup.slice_steps;
   configure(*s->cfg, config);
-#else
-  s->cfg->set("scheduler.max-threads", size_t(workers ? workers : std::max(1u, std::thread::hardware_concurrency())));
-  s->cfg->set("scheduler.policy", caf::atom_from_string(setup.policy));
-  s->cfg->set("scheduler.max-throughput", kFallbackMaxThroughput);
-#endif
   if (max_throughput >= 0) s->cfg->set("scheduler.max-throughput", size_t(max_throughput));
   s->sys = std::make_unique<caf::actor_system>(*s->cfg);
   s->workers = s->sys->scheduler().num_workers();
@@ -207,20 +195,18 @@ int main(int argc, char** argv) {
             {"workers", std::to_string(probe->workers)},
             {"max_throughput", std::to_string(probe->max_throughput)},
             {"default_policy", probe->policy},
-            {"actor_layer", raya_available() ? "yes" : "no (bare CAF rows only)"},
             {"quick", options.quick ? "yes" : "no"}};
   }
   std::fprintf(tables, "raya_actor_bench %s: %s cores, load average %s; CAF %s workers, max-throughput %s%s\n",
                meta[0].second.c_str(), meta[1].second.c_str(), meta[2].second.c_str(), meta[3].second.c_str(),
                meta[4].second.c_str(), options.max_throughput >= 0 ? " (--max-throughput)" : "");
-  if (!raya_available()) std::fprintf(tables, "built without the actor layer (actors/*.cpp): bare CAF rows only\n");
   std::fflush(tables);
 
   auto progress = [&](const char* what) {
     std::fprintf(stderr, "[raya_actor_bench] %s\n", what);
     std::fflush(stderr);
   };
-  const bool raya = raya_available() && options.raya;
+  const bool raya = options.raya;
   const bool bare = options.bare;
   auto run = [&](int section, const char* what, const std::function<void()>& body) {
     progress(what);
@@ -244,7 +230,7 @@ int main(int argc, char** argv) {
     if (bare) run(3, "3. throughput: bare CAF", [&] { bare_throughput(b); });
     if (raya) run(3, "3. throughput: contexts", [&] { raya_throughput(b); });
   }
-  if ((options.sections.count(4) || options.sections.count(5)) && raya_available())
+  if ((options.sections.count(4) || options.sections.count(5)) && raya)
     run(4, "calibration: ns per Raya step", [&] { raya_calibrate(b); });
   if (options.sections.count(4)) {
     for (const std::string& policy : options.policies) {

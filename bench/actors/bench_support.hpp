@@ -153,8 +153,8 @@ struct System {
 };
 
 /// A system configured as the Raya runtime configures its own (through
-/// actors::configure when the actor layer is built in), with the setup's
-/// overrides. Defined in actor_bench.cpp.
+/// actors::configure), with the setup's overrides. Defined in
+/// actor_bench.cpp.
 std::unique_ptr<System> make_system(const SchedulerSetup& setup);
 
 /// Waits until at most `baseline` actors of `sys` are running, at most `seconds`.
@@ -184,7 +184,7 @@ struct Options {
   std::vector<uint64_t> slice_sizes = {1'000, 10'000, 100'000};  // section 5
   uint64_t fairness_slice_steps = 10'000;                        // section 4
   double window_s = 1.0;                                         // fairness and ping windows; throughput's too
-  double ns_per_step_fallback = 3.0;                             // bare-only builds: assumed cost of a Raya step
+  double ns_per_step_fallback = 3.0;                             // assumed cost of a Raya step if the calibration fails
 };
 
 /// Ends the process when a section runs past its budget, printing the

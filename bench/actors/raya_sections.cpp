@@ -7,12 +7,7 @@
 // context busy slice after slice. Both are compiled once and sent to the
 // contexts as .ryb bytes, so a load is decode + verify + link + top-level
 // code, not compilation (one row of section 1 loads source instead).
-//
-// Built only when the actor layer is (RAYA_BENCH_WITH_ACTORS); otherwise
-// raya_available() is false and the sections say so.
 #include "bench/actors/sections.hpp"
-
-#if RAYA_BENCH_WITH_ACTORS
 
 #include <algorithm>
 #include <cmath>
@@ -215,8 +210,6 @@ void set_returned(Row& row, const MemorySample& before, const MemorySample& aliv
 }
 
 }  // namespace
-
-bool raya_available() { return true; }
 
 // --- 1. spawn --------------------------------------------------------------------------------
 
@@ -663,24 +656,22 @@ void raya_ping(Bench& b, const std::string& policy, uint64_t slice_steps) {
       if (slices_per_s > 0) row.set("round ms", double(b.options.ping_spinners) / slices_per_s * 1e3);
     }
   }
+  // The same load, with the host actors in an actor system of their own
+  // (one worker thread): the OS, not CAF's queue, shares the cores then.
+  Row own_system_row(5, kContext, row.variant + ", host in own system");
+  if (row.error.empty()) {
+    SchedulerSetup host_setup;
+    host_setup.policy = policy;
+    host_setup.workers = 1;
+    auto host_system = make_system(host_setup);
+    PingRun run = measure_host_pings(host_system->actors(), b.options.window_s, 30);
+    if (!run.finished) own_system_row.fail("the last pong did not arrive within 30 s");
+    own_system_row.set("slice us", double(slice_steps) * b.ns_per_step() / 1e3);
+    add_ping_metrics(own_system_row, run);
+  }
   row.fail(terminate_all(sys, s.contexts, s.baseline, 120));
   b.report.add(row);
+  if (row.error.empty()) b.report.add(own_system_row);
 }
 
 }  // namespace raya::actors::bench
-
-#else  // !RAYA_BENCH_WITH_ACTORS
-
-namespace raya::actors::bench {
-
-bool raya_available() { return false; }
-void raya_spawn(Bench&) {}
-void raya_latency(Bench&) {}
-void raya_throughput(Bench&) {}
-void raya_calibrate(Bench&) {}
-void raya_fairness(Bench&, const std::string&) {}
-void raya_ping(Bench&, const std::string&, uint64_t) {}
-
-}  // namespace raya::actors::bench
-
-#endif

@@ -1,6 +1,6 @@
 // The two halves of every section of raya_actor_bench: bare CAF actors
 // doing the same thing as a Raya context (bare_sections.cpp) and the
-// contexts themselves (raya_sections.cpp, built only with the actor layer).
+// contexts themselves (raya_sections.cpp).
 // Each function adds its rows to the report, records a failure in its row
 // instead of throwing, and leaves no actor running behind it.
 #pragma once
@@ -24,8 +24,6 @@ void idle_ping(Bench& b, const std::string& policy);
 void bare_ping(Bench& b, const std::string& policy, uint64_t slice_steps);
 
 // Raya contexts (actors/context_actor.hpp, supervisor.hpp, runtime.hpp).
-/// False when the benchmark was built without the actor layer.
-bool raya_available();
 void raya_spawn(Bench& b);
 void raya_latency(Bench& b);
 void raya_throughput(Bench& b);
