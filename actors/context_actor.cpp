@@ -2,6 +2,7 @@
 #include "actors/context_actor.hpp"
 
 #include <atomic>
+#include <random>
 
 #include <caf/actor_system.hpp>
 #include <caf/mailbox_element.hpp>
@@ -55,6 +56,41 @@ ContextActor::ContextActor(caf::actor_config& cfg, ContextSpec spec)
   if (spec_.context_id == 0) spec_.context_id = next_context_id++;
   if (spec_.slice_steps == 0) spec_.slice_steps = 10'000;
   set_down_handler([this](caf::down_msg& down) { on_capability_down(down); });
+  // A stray error message must not end the context (CAF's default quits).
+  set_error_handler([](caf::error&) {});
+  // An exit message (a linked actor, the system shutting down, a client)
+  // ends it properly: every waiter is answered.
+  set_exit_handler([this](caf::exit_msg& msg) {
+    if (!ended_)
+      end(make_error(ErrorCode::Terminated, "the context was stopped: " + home_system().render(msg.reason)), false);
+  });
+  // An exception escaping a handler (a host hook that throws, bad_alloc)
+  // fails the context with an error its waiters get.
+  set_exception_handler([this](std::exception_ptr& eptr) -> caf::error {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(eptr);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    if (!ended_) end(make_error(ErrorCode::Terminated, "the context stopped on a host exception: " + what), true);
+    return caf::make_error(caf::sec::runtime_error, what);
+  });
+  std::random_device rd;
+  token_state_ = (uint64_t(rd()) << 32) ^ rd();
+}
+
+bool ContextActor::from_self() {
+  return current_sender() == caf::strong_actor_ptr{ctrl()};
+}
+
+uint64_t ContextActor::next_token() {
+  // splitmix64 over a random seed: tokens cannot be guessed from each other.
+  uint64_t z = (token_state_ += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
 }
 
 ContextActor::~ContextActor() = default;
@@ -121,17 +157,19 @@ ContextActor::behavior_type ContextActor::make_behavior() {
       [this](stats_atom) { return current_stats(); },
       [this](terminate_atom) { return on_terminate(); },
       [this](resume_atom) {
+        if (!from_self() || !slice_scheduled_) return;  // only the resume this actor scheduled
         slice_scheduled_ = false;
         if (!ended_) run_slice();
       },
-      [this](timer_atom, uint64_t id) { on_timer(id); },
-      [this](reply_atom, uint64_t id, const messages::CapabilityResult& result) { answer(id, result); },
-      [this](deadline_atom, uint64_t id) {
+      [this](timer_atom, uint64_t id) {
+        if (from_self()) on_timer(id);
+      },
+      [this](reply_atom, uint64_t id, uint64_t token, const messages::CapabilityResult& result) {
         auto it = pending_.find(id);
-        if (it == pending_.end()) return;  // answered in time
-        answer(id, messages::CapabilityResult::failure(make_error(
-                       ErrorCode::Timeout, "capability '" + it->second.capability + "' did not answer within " +
-                                               std::to_string(it->second.timeout.count()) + " ms")));
+        if (it != pending_.end() && it->second.token == token) answer(id, result);
+      },
+      [this](deadline_atom, uint64_t id) {
+        if (from_self()) expire(id);
       },
   };
 }
@@ -182,7 +220,7 @@ caf::result<messages::TaskResult> ContextActor::on_await(messages::TaskId task) 
   if (auto it = unclaimed_.find(task); it != unclaimed_.end()) {
     messages::TaskResult r = std::move(it->second);
     unclaimed_.erase(it);
-    uint64_t bytes = payload_size(r.value);
+    uint64_t bytes = payload_size(r);
     unclaimed_bytes_ -= bytes;
     release_payload(bytes);
     return r;
@@ -285,10 +323,10 @@ void ContextActor::report_unobserved() {
   for (messages::Error& e : vm_->take_unobserved_failures()) spec_.on_unobserved_failure(spec_.context_id, e);
 }
 
-void ContextActor::flush_held() {
-  std::vector<std::function<void()>> held = std::move(held_);
+void ContextActor::flush_held(const messages::Error* instead) {
+  std::vector<std::function<void(const messages::Error*)>> held = std::move(held_);
   held_.clear();
-  for (auto& deliver : held) deliver();
+  for (auto& deliver : held) deliver(instead);
 }
 
 void ContextActor::fail_deadlocked() {
@@ -332,7 +370,9 @@ void ContextActor::deliver_finished() {
         r.error = std::move(done.error);
       }
       if (spec_.answer_when_idle) {
-        held_.push_back([promise = load->second, r = std::move(r)]() mutable { promise.deliver(std::move(r)); });
+        held_.push_back([promise = load->second, r = std::move(r)](const messages::Error* instead) mutable {
+          promise.deliver(instead ? failed_load(*instead) : std::move(r));
+        });
       } else {
         load->second.deliver(std::move(r));
       }
@@ -349,8 +389,9 @@ void ContextActor::deliver_finished() {
     auto waiters = task_waiters_.find(done.id);
     if (waiters != task_waiters_.end()) {
       if (spec_.answer_when_idle) {
-        held_.push_back([promises = std::move(waiters->second), r = std::move(r)]() mutable {
-          for (TaskPromise& p : promises) p.deliver(r);
+        held_.push_back([promises = std::move(waiters->second), r = std::move(r),
+                         context = spec_.context_id](const messages::Error* instead) mutable {
+          for (TaskPromise& p : promises) p.deliver(instead ? failed_task(context, r.task_id, *instead) : r);
         });
       } else {
         for (size_t i = 0; i + 1 < waiters->second.size(); ++i) waiters->second[i].deliver(r);
@@ -358,8 +399,9 @@ void ContextActor::deliver_finished() {
       }
       task_waiters_.erase(waiters);
     } else if (spawned) {
-      // Kept until awaited; it counts against the heap budget meanwhile.
-      uint64_t bytes = payload_size(r.value);
+      // Kept until awaited; it counts against the heap budget meanwhile
+      // (a failure's error text included).
+      uint64_t bytes = payload_size(r);
       unclaimed_bytes_ += bytes;
       if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited)
         queued_bytes_.fetch_add(bytes, std::memory_order_relaxed);
@@ -406,9 +448,17 @@ void ContextActor::end(messages::Error error, bool failed) {
     report.state = failed ? messages::ContextReport::State::Failed : messages::ContextReport::State::Terminated;
     report.stats = final_stats_;
     if (failed) report.error = error;
-    caf::anon_send(spec_.reporter, ended_atom::value, std::move(report));
+    // Sent with this actor as the sender, so the supervisor can tell a real
+    // last word from a forged one.
+    if (caf::strong_actor_ptr to = caf::actor_cast<caf::strong_actor_ptr>(spec_.reporter))
+      to->enqueue(caf::make_mailbox_element(caf::strong_actor_ptr{ctrl()}, caf::message_id(), {},  // an asynchronous message of normal priority
+
+                                            ended_atom::value, std::move(report)),
+                  context());
   }
-  flush_held();  // finished before the end: their results stand
+  // Held for idleness (a whole program's run): a program that ended on a
+  // limit failed as a whole, even if some of its tasks had finished.
+  flush_held(failed ? &error : nullptr);
   for (auto& [id, promise] : load_waiters_) promise.deliver(failed_load(error));
   load_waiters_.clear();
   for (auto& [id, promises] : task_waiters_)
@@ -421,6 +471,8 @@ void ContextActor::end(messages::Error error, bool failed) {
   if (spec_.capabilities) spec_.capabilities->release_context(spec_.context_id);
   // Requests already queued (sent before anyone knew) get the ended error
   // rather than CAF's bounce; the resume sent now comes after all of them.
+  // (Not while CAF is already tearing the actor down: on_exit.)
+  if (exiting_) return;
   become(ended_behavior());
   send(this, resume_atom::value);
 }
@@ -443,22 +495,20 @@ ContextActor::behavior_type ContextActor::ended_behavior() {
       [](cancel_atom, messages::TaskId) { return false; },
       [this](stats_atom) { return final_stats_; },
       [this](terminate_atom) { return final_stats_; },
-      [this](resume_atom) { quit(); },
+      [this](resume_atom) {
+        if (from_self()) quit();
+      },
       [](timer_atom, uint64_t) {},
-      [](reply_atom, uint64_t, const messages::CapabilityResult&) {},
+      [](reply_atom, uint64_t, uint64_t, const messages::CapabilityResult&) {},
       [](deadline_atom, uint64_t) {},
   };
 }
 
 void ContextActor::on_exit() {
-  // Quitting without end() (the actor system shutting down, or an
-  // exception): still free the VM and the handles.
-  if (vm_) {
-    vm_->terminate();
-    vm_.reset();
-  }
-  if (!ended_ && spec_.capabilities) spec_.capabilities->release_context(spec_.context_id);
-  ended_ = true;
+  // Quitting without end() (killed, the system shutting down): still
+  // answer every waiter, free the VM and the handles, and report.
+  exiting_ = true;
+  if (!ended_) end(make_error(ErrorCode::Terminated, "the context actor stopped"), false);
 }
 
 }  // namespace raya::actors

@@ -11,6 +11,10 @@
 // that keeps sending itself messages never gives its thread back; configure()
 // in actors/runtime.hpp sets it.)
 //
+// The internal messages only count from the context itself (a resume,
+// timer or deadline from anyone else is ignored) or, for capability
+// answers, with the call's unguessable token.
+//
 // Requests (all replies are data; nothing throws across the boundary):
 //   load(ModuleSource)            -> LoadResult   after the module's top-level code ran
 //   run(name, args)               -> TaskResult   when the call of export `name` ends
@@ -69,7 +73,7 @@ using context_actor = caf::typed_actor<
     // Internal: the actor sends these to itself (timers, capability answers).
     caf::reacts_to<resume_atom>,
     caf::reacts_to<timer_atom, uint64_t>,
-    caf::reacts_to<reply_atom, uint64_t, messages::CapabilityResult>,
+    caf::reacts_to<reply_atom, uint64_t, uint64_t, messages::CapabilityResult>,  // id, call token, answer
     caf::reacts_to<deadline_atom, uint64_t>>;
 
 /// How to make a context.
@@ -80,8 +84,9 @@ struct ContextSpec {
   std::vector<std::string> grants;  // capabilities its programs may import
   std::shared_ptr<CapabilityRegistry> capabilities;  // where granted names are looked up (may be null: none)
   uint64_t slice_steps = 10'000;
-  /// Told (ended_atom, ContextReport) when the context ends, if set.
-  caf::actor reporter;
+  /// Told (ended_atom, ContextReport) when the context ends, if set. Held
+  /// weakly: a context does not keep its supervisor alive.
+  caf::actor_addr reporter;
   /// Called (on the context's thread) with each failed task nobody awaited.
   std::function<void(uint64_t context_id, const messages::Error&)> on_unobserved_failure;
   /// Where console.* lines go (on the context's thread) if the context is

@@ -52,6 +52,8 @@ class ContextActor : public context_actor::base {
     std::string capability;  // empty for timers
     std::chrono::milliseconds timeout{0};
     caf::actor_addr actor;  // a capability actor's calls fail if it dies
+    uint64_t token = 0;     // what a genuine answer carries
+    bool timed_out = false; // the task has its Timeout; the host still holds the call
   };
 
   // --- requests (context_actor.cpp) -----------------------------------------
@@ -89,6 +91,13 @@ class ContextActor : public context_actor::base {
   /// A capability's answer (or timeout) for request `id`; unknown ids (late,
   /// withdrawn) are dropped.
   void answer(uint64_t id, messages::CapabilityResult result);
+  /// Fails a call's task with Timeout; its quota slot stays taken until the
+  /// host really answers (or its actor dies).
+  void expire(uint64_t id);
+  /// True if the message being handled was sent by this actor itself.
+  bool from_self();
+  uint64_t next_token();
+  uint64_t token_state_ = 0;
   void on_timer(uint64_t id);
   /// A monitored capability actor died: its calls fail with CapabilityFailed.
   void on_capability_down(const caf::down_msg& down);
@@ -100,6 +109,7 @@ class ContextActor : public context_actor::base {
   bool slice_scheduled_ = false;
   bool ended_ = false;
   bool failed_ = false;
+  bool exiting_ = false;  // on_exit: CAF is tearing the actor down
   bool idle_ = false;  // the last slice left nothing runnable and nothing pending
   bool in_dispatch_ = false;        // handing a slice's host requests out
   bool answered_in_slice_ = false;  // ...and one was answered at once
@@ -111,8 +121,9 @@ class ContextActor : public context_actor::base {
   std::unordered_set<messages::TaskId> spawned_;  // spawned, not yet finished
   std::unordered_map<messages::TaskId, messages::TaskResult> unclaimed_;  // finished, not yet awaited
   uint64_t unclaimed_bytes_ = 0;
-  std::vector<std::function<void()>> held_;  // answer_when_idle: replies waiting for idleness
-  void flush_held();
+  std::vector<std::function<void(const messages::Error*)>> held_;  // answer_when_idle: replies waiting for idleness
+  /// Delivers the held replies (or, if `instead` is set, that error).
+  void flush_held(const messages::Error* instead = nullptr);
   void report_unobserved();
 
   std::unordered_map<uint64_t, Pending> pending_;

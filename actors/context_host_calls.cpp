@@ -25,22 +25,23 @@ messages::Error capability_failed(const std::string& name, const std::string& wh
 /// drops the Reply without answering, the call fails instead of hanging.
 class ReplyOnce {
  public:
-  ReplyOnce(context_actor context, uint64_t id, std::string name)
-      : context_(std::move(context)), id_(id), name_(std::move(name)) {}
+  ReplyOnce(context_actor context, uint64_t id, uint64_t token, std::string name)
+      : context_(std::move(context)), id_(id), token_(token), name_(std::move(name)) {}
   ~ReplyOnce() {
     if (!answered_.exchange(true))
-      caf::anon_send(context_, reply_atom::value, id_,
+      caf::anon_send(context_, reply_atom::value, id_, token_,
                      messages::CapabilityResult::failure(
                          capability_failed(name_, "the host dropped the call without answering")));
   }
   void operator()(messages::CapabilityResult result) {
     if (answered_.exchange(true)) return;  // a second answer is ignored
-    caf::anon_send(context_, reply_atom::value, id_, std::move(result));
+    caf::anon_send(context_, reply_atom::value, id_, token_, std::move(result));
   }
 
  private:
   context_actor context_;
   uint64_t id_;
+  uint64_t token_;
   std::string name_;
   std::atomic<bool> answered_{false};
 };
@@ -114,8 +115,10 @@ void ContextActor::call_capability(vm::HostRequest& request) {
     return;
   }
   ++usage.in_flight;
-  pending_.emplace(request.id, Pending{entry->name, entry->limits.timeout, {}});
-  if (entry->limits.timeout.count() > 0)
+  const uint64_t token = next_token();
+  pending_.emplace(request.id, Pending{entry->name, entry->limits.timeout, {}, token, false});
+  // A synchronous Function answers before any deadline could pass.
+  if (entry->limits.timeout.count() > 0 && entry->kind != CapabilityRegistry::Entry::Kind::Function)
     delayed_send(this, entry->limits.timeout, deadline_atom::value, request.id);
 
   messages::CapabilityCall call;
@@ -142,7 +145,7 @@ void ContextActor::call_capability(vm::HostRequest& request) {
       return;
     }
     case CapabilityRegistry::Entry::Kind::AsyncFunction: {
-      auto once = std::make_shared<ReplyOnce>(caf::actor_cast<context_actor>(this), id, entry->name);
+      auto once = std::make_shared<ReplyOnce>(caf::actor_cast<context_actor>(this), id, token, entry->name);
       CapabilityRegistry::Reply reply = [once](messages::CapabilityResult r) { (*once)(std::move(r)); };
       try {
         entry->async_function(call, std::move(reply));
@@ -184,12 +187,25 @@ void ContextActor::on_capability_down(const caf::down_msg& down) {
                    name, "its actor stopped before answering (" + home_system().render(down.reason) + ")")));
 }
 
+void ContextActor::expire(uint64_t id) {
+  auto it = pending_.find(id);
+  if (it == pending_.end() || it->second.timed_out || ended_) return;  // answered in time
+  it->second.timed_out = true;
+  (void)vm_->fail(id, make_error(ErrorCode::Timeout, "capability '" + it->second.capability +
+                                                         "' did not answer within " +
+                                                         std::to_string(it->second.timeout.count()) + " ms"));
+  if (const messages::Error* fatal = vm_->fatal()) return end(*fatal, true);
+  run_soon();
+}
+
 void ContextActor::answer(uint64_t id, messages::CapabilityResult result) {
   auto it = pending_.find(id);
-  if (it == pending_.end() || ended_) return;  // timed out, withdrawn, or the context ended
+  if (it == pending_.end() || ended_) return;  // withdrawn, or the context ended
   if (Usage* usage = usage_.count(it->second.capability) ? &usage_[it->second.capability] : nullptr)
     if (usage->in_flight > 0) --usage->in_flight;
+  const bool timed_out = it->second.timed_out;
   pending_.erase(it);
+  if (timed_out) return;  // the task already has its Timeout; the slot is free now
   if (result.ok) {
     (void)vm_->complete(id, result.value);
   } else {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "messages/module_source.hpp"
+#include "messages/task_result.hpp"
 #include "messages/value.hpp"
 
 namespace raya::actors {
@@ -49,6 +50,12 @@ inline uint64_t payload_size(const std::vector<messages::Value>& values) {
   uint64_t total = kPayloadNodeBytes;
   for (const messages::Value& v : values) total += payload_size(v);
   return total;
+}
+
+inline uint64_t payload_size(const messages::TaskResult& result) {
+  const messages::Error& e = result.error;
+  return payload_size(result.value) +
+         text_cost(e.message.size() + e.name.size() + e.stack.size() + e.path.size());
 }
 
 inline uint64_t payload_size(const messages::ModuleSource& module) {

@@ -42,6 +42,9 @@ class Supervisor : public supervisor_actor::base {
   Supervisor(caf::actor_config& cfg, SupervisorSpec spec) : supervisor_actor::base(cfg), spec_(std::move(spec)) {
     if (!spec_.capabilities) spec_.capabilities = std::make_shared<CapabilityRegistry>();
     set_down_handler([this](caf::down_msg& down) { on_down(down); });
+    // A stray error message must not end the supervisor (and every context
+    // with it): CAF's default handler quits.
+    set_error_handler([](caf::error&) {});
   }
 
   const char* name() const override { return "raya.supervisor"; }
@@ -52,8 +55,21 @@ class Supervisor : public supervisor_actor::base {
         [this](load_atom, uint64_t id, const messages::ModuleSource& module) -> caf::result<messages::LoadResult> {
           Live* live = alive(id);
           if (!live) return messages::LoadResult{false, {}, {}, not_found(id)};
-          live->spec.modules.push_back(module);  // a fresh restart loads it again
-          return delegate(live->actor, load_atom::value, module);
+          if (spec_.policy.restart != RestartStrategy::RestartFresh)
+            return delegate(live->actor, load_atom::value, module);
+          // Remembered for fresh restarts, once it has loaded.
+          auto promise = make_response_promise<messages::LoadResult>();
+          request(live->actor, caf::infinite, load_atom::value, module)
+              .then(
+                  [this, id, module, promise](messages::LoadResult& r) mutable {
+                    if (r.ok)
+                      if (Live* still = find(id)) still->spec.modules.push_back(module);
+                    promise.deliver(std::move(r));
+                  },
+                  [this, id, promise](caf::error&) mutable {
+                    promise.deliver(messages::LoadResult{false, {}, {}, not_found(id)});
+                  });
+          return promise;
         },
         [this](run_atom, uint64_t id, const std::string& name, const ValueList& args)
             -> caf::result<messages::TaskResult> {
@@ -91,7 +107,11 @@ class Supervisor : public supervisor_actor::base {
         },
         [this](ended_atom, ContextReport& report) {
           // The context's last word; its down message follows and decides.
-          if (Live* live = find(report.context_id)) live->last_word = std::move(report);
+          // Only the context itself may say it (it sends with itself as the
+          // sender): a forged report would orphan a live context.
+          Live* live = find(report.context_id);
+          if (live && caf::actor_cast<caf::actor_addr>(current_sender()) == live->actor.address())
+            live->last_word = std::move(report);
         },
     };
   }
@@ -212,7 +232,7 @@ class Supervisor : public supervisor_actor::base {
     cs.grants = live.spec.grants;
     cs.capabilities = spec_.capabilities;
     cs.slice_steps = spec_.slice_steps;
-    cs.reporter = caf::actor_cast<caf::actor>(this);
+    cs.reporter = address();
     cs.on_unobserved_failure = spec_.on_unobserved_failure;
     cs.console = spec_.console;
     cs.results_as_json = spec_.results_as_json;
