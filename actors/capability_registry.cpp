@@ -92,7 +92,15 @@ std::shared_ptr<void> CapabilityRegistry::lookup(uint64_t context_id, std::type_
 bool CapabilityRegistry::release(const messages::Value& handle) {
   if (!handle.is_handle() || handle.as_handle().registry != id_) return false;
   std::unique_lock lock(mutex_);
-  return handles_.erase(handle.as_handle().token) > 0;
+  auto it = handles_.find(handle.as_handle().token);
+  if (it == handles_.end()) return false;
+  auto tokens = tokens_by_context_.find(it->second.context_id);
+  if (tokens != tokens_by_context_.end()) {
+    std::erase(tokens->second, it->first);
+    if (tokens->second.empty()) tokens_by_context_.erase(tokens);
+  }
+  handles_.erase(it);
+  return true;
 }
 
 void CapabilityRegistry::release_context(uint64_t context_id) {

@@ -71,7 +71,9 @@ struct CapabilityLimits {
   uint32_t max_concurrent = 0;                    // calls in flight per context; 0 = unlimited
   double calls_per_second = 0;                    // sustained rate per context; 0 = unlimited
   uint32_t burst = 0;                             // calls allowed at once above the rate (0: max(1, rate))
-  std::chrono::milliseconds timeout{0};           // 0 = none
+  /// 0 = none: a call the host never answers then waits as long as its
+  /// context lives (an actor capability that dies still fails the call).
+  std::chrono::milliseconds timeout{0};
 };
 
 class CapabilityRegistry {
