@@ -128,6 +128,7 @@ class ContextActor : public context_actor::base {
 
   std::unordered_map<uint64_t, Pending> pending_;
   std::unordered_map<std::string, Usage> usage_;
+  uint32_t pending_timers_ = 0;  // timers in CAF's clock (see dispatch)
   std::unordered_set<caf::actor_addr> monitored_;  // capability actors
 
   // Back-pressure gauge, read and written by senders' threads.

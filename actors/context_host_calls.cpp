@@ -50,6 +50,19 @@ class ReplyOnce {
 
 void ContextActor::dispatch(vm::HostRequest& request) {
   if (request.kind == vm::HostRequest::Kind::Timer) {
+    // A timer stays in CAF's clock until it fires, even if its sleeper was
+    // cancelled, so a program that starts and cancels sleepers in a loop
+    // would grow the host without bound: at most maxTasks timers pend per
+    // context (a live sleeper is a live task, so honest programs never
+    // notice); beyond that the sleep fails with a catchable QuotaExceeded.
+    if (pending_timers_ >= spec_.options.max_tasks) {
+      (void)vm_->fail(request.id, make_error(ErrorCode::QuotaExceeded,
+                                             "too many pending timers (" + std::to_string(pending_timers_) +
+                                                 "; cancelled sleeps keep theirs until they are due)"));
+      answered_in_slice_ = true;
+      return;
+    }
+    ++pending_timers_;
     pending_.emplace(request.id, Pending{});
     delayed_send(this, std::chrono::milliseconds(request.delay_ms), timer_atom::value, request.id);
     return;
@@ -61,6 +74,7 @@ void ContextActor::on_timer(uint64_t id) {
   auto it = pending_.find(id);
   if (it == pending_.end() || ended_) return;
   pending_.erase(it);
+  if (pending_timers_ > 0) --pending_timers_;
   (void)vm_->complete(id, messages::Value());  // a cancelled sleeper's timer finds nothing
   if (const messages::Error* fatal = vm_->fatal()) return end(*fatal, true);
   run_soon();
