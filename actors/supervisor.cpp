@@ -309,13 +309,30 @@ class Supervisor : public supervisor_actor::base {
       live->restarts++;
       live->last_word.reset();
       live->actor = start(*live);
-      for (const messages::ModuleSource& m : live->spec.modules) caf::anon_send(live->actor, load_atom::value, m);
+      replay(id, live->actor.address(), 0);
       return;
     }
     heap_reserved_ -= heap_charge(live->spec);
     live_.erase(id);
     ended_.push_back(std::move(report));
     if (ended_.size() > kEndedReportsKept) ended_.pop_front();
+  }
+
+  /// Loads a restarted context's modules again, one after another, as
+  /// requests (an asynchronous load refused by back-pressure would vanish).
+  /// A module that no longer loads fails the restart: the context ends.
+  void replay(uint64_t id, caf::actor_addr generation, size_t next) {
+    Live* live = find(id);
+    if (!live || live->actor.address() != generation || next >= live->spec.modules.size()) return;
+    request(live->actor, caf::infinite, load_atom::value, live->spec.modules[next])
+        .then(
+            [this, id, generation, next](messages::LoadResult& r) {
+              Live* still = find(id);
+              if (!still || still->actor.address() != generation) return;
+              if (r.ok) return replay(id, generation, next + 1);
+              caf::anon_send(still->actor, terminate_atom::value);
+            },
+            [](caf::error&) {});  // the context ended meanwhile; its down message handles it
   }
 
   bool may_restart(Live& live) {

@@ -304,9 +304,6 @@ TEST(ReviewRepro, ForgedEndedReportDoesNotOrphanALiveContext) {
 // send has no one to tell"). Loads that worked one by one at spawn time no
 // longer fit together: the restarted context silently lacks its last modules.
 TEST(ReviewRepro, FreshRestartReloadsEveryModule) {
-  GTEST_SKIP() << "KNOWN (issue 4 closing note): a fresh restart replays the remembered modules as "
-                  "asynchronous loads, and back-pressure drops those past the heap budget silently; "
-                  "needs a sequential replay (load_in_order) whose failure fails the restart";
   TestSystem sys;
   // The heap a context uses with one small module loaded.
   uint64_t baseline;
