@@ -309,7 +309,7 @@ class Supervisor : public supervisor_actor::base {
       live->restarts++;
       live->last_word.reset();
       live->actor = start(*live);
-      replay(id, live->actor.address(), 0);
+      replay(id, live->actor.address());
       return;
     }
     heap_reserved_ -= heap_charge(live->spec);
@@ -318,21 +318,22 @@ class Supervisor : public supervisor_actor::base {
     if (ended_.size() > kEndedReportsKept) ended_.pop_front();
   }
 
-  /// Loads a restarted context's modules again, one after another, as
-  /// requests (an asynchronous load refused by back-pressure would vanish).
-  /// A module that no longer loads fails the restart: the context ends.
-  void replay(uint64_t id, caf::actor_addr generation, size_t next) {
+  /// Loads a restarted context's modules again. All are queued at once, so
+  /// requests forwarded meanwhile find them loaded; each is a request, so a
+  /// load refused by back-pressure (or one that no longer loads) is heard
+  /// of and fails the restart: the context ends instead of running without it.
+  void replay(uint64_t id, caf::actor_addr generation) {
     Live* live = find(id);
-    if (!live || live->actor.address() != generation || next >= live->spec.modules.size()) return;
-    request(live->actor, caf::infinite, load_atom::value, live->spec.modules[next])
-        .then(
-            [this, id, generation, next](messages::LoadResult& r) {
-              Live* still = find(id);
-              if (!still || still->actor.address() != generation) return;
-              if (r.ok) return replay(id, generation, next + 1);
-              caf::anon_send(still->actor, terminate_atom::value);
-            },
-            [](caf::error&) {});  // the context ended meanwhile; its down message handles it
+    if (!live) return;
+    for (const messages::ModuleSource& module : live->spec.modules)
+      request(live->actor, caf::infinite, load_atom::value, module)
+          .then(
+              [this, id, generation](messages::LoadResult& r) {
+                Live* still = find(id);
+                if (r.ok || !still || still->actor.address() != generation) return;
+                caf::anon_send(still->actor, terminate_atom::value);
+              },
+              [](caf::error&) {});  // the context ended meanwhile; its down message handles it
   }
 
   bool may_restart(Live& live) {
