@@ -180,7 +180,7 @@ void ContextActor::release_payload(uint64_t bytes) {
 }
 
 caf::result<messages::LoadResult> ContextActor::on_load(const messages::ModuleSource& module) {
-  if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(module));
+  release_payload_of(module);
   if (ended_) return failed_load(ended_error());
   vm::Result<vm::TaskId> id =
       module.kind == messages::ModuleSource::Kind::Source
@@ -194,7 +194,7 @@ caf::result<messages::LoadResult> ContextActor::on_load(const messages::ModuleSo
 }
 
 caf::result<messages::TaskResult> ContextActor::on_run(const std::string& name, const ValueList& args) {
-  if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(args));
+  release_payload_of(args);
   if (ended_) return failed_task(spec_.context_id, 0, ended_error());
   vm::Result<vm::TaskId> id = vm().start(name, args);
   publish_heap_use();  // the arguments moved from the queue into the heap
@@ -206,7 +206,7 @@ caf::result<messages::TaskResult> ContextActor::on_run(const std::string& name, 
 }
 
 messages::Started ContextActor::on_spawn(const std::string& name, const ValueList& args) {
-  if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(args));
+  release_payload_of(args);
   if (ended_) return messages::Started{false, 0, ended_error()};
   vm::Result<vm::TaskId> id = vm().start(name, args);
   publish_heap_use();
@@ -413,7 +413,7 @@ void ContextActor::deliver_finished() {
 void ContextActor::publish_heap_use() {
   // Only admission control (enqueue) reads it, and only under a finite budget.
   if (vm_ && spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited)
-    heap_used_.store(vm_->stats().heap_bytes_used, std::memory_order_relaxed);
+    heap_used_.store(vm_->heap_bytes_used(), std::memory_order_relaxed);
 }
 
 messages::VmStats ContextActor::current_stats() const {
@@ -480,15 +480,15 @@ void ContextActor::end(messages::Error error, bool failed) {
 ContextActor::behavior_type ContextActor::ended_behavior() {
   return {
       [this](load_atom, const messages::ModuleSource& module) {
-        if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(module));
+        release_payload_of(module);
         return failed_load(end_error_);
       },
       [this](run_atom, const std::string&, const ValueList& args) {
-        if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(args));
+        release_payload_of(args);
         return failed_task(spec_.context_id, 0, end_error_);
       },
       [this](spawn_atom, const std::string&, const ValueList& args) {
-        if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited) release_payload(payload_size(args));
+        release_payload_of(args);
         return messages::Started{false, 0, end_error_};
       },
       [this](await_atom, messages::TaskId task) { return failed_task(spec_.context_id, task, end_error_); },

@@ -19,6 +19,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/context_actor.hpp"
+#include "actors/payload_size.hpp"
 #include "messages/context_report.hpp"
 #include "vmcore/api/vm_context.hpp"
 #include "vmcore/interp/context.hpp"  // RunOutcome
@@ -82,6 +83,13 @@ class ContextActor : public context_actor::base {
   void publish_heap_use();
   /// A queued payload has been taken in (or a kept result handed out).
   void release_payload(uint64_t bytes);
+  /// The same for a request's payload; sized only under a finite budget
+  /// (enqueue counted it only then).
+  template <class Payload>
+  void release_payload_of(const Payload& payload) {
+    if (budgeted()) release_payload(payload_size(payload));
+  }
+  bool budgeted() const { return spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited; }
 
   // --- host requests (context_host_calls.cpp) ------------------------------
   void dispatch(vm::HostRequest& request);

@@ -23,21 +23,21 @@ inline uint64_t text_cost(uint64_t utf8_bytes) { return 2 * utf8_bytes + utf8_by
 
 inline uint64_t payload_size(const messages::Value& root) {
   uint64_t total = 0;
-  std::vector<const messages::Value*> todo{&root};
-  while (!todo.empty()) {
-    const messages::Value* v = todo.back();
-    todo.pop_back();
+  std::vector<const messages::Value*> pending{&root};
+  while (!pending.empty()) {
+    const messages::Value* v = pending.back();
+    pending.pop_back();
     total += kPayloadNodeBytes;
     switch (v->kind()) {
       case messages::Value::Kind::String: total += text_cost(v->as_string().size()); break;
       case messages::Value::Kind::Bytes: total += v->as_bytes().size() + v->as_bytes().size() / 4; break;
       case messages::Value::Kind::Array:
-        for (const messages::Value& e : v->as_array()) todo.push_back(&e);
+        for (const messages::Value& e : v->as_array()) pending.push_back(&e);
         break;
       case messages::Value::Kind::Map:
         for (const auto& [key, e] : v->as_map()) {
           total += text_cost(key.size());
-          todo.push_back(&e);
+          pending.push_back(&e);
         }
         break;
       default: break;

@@ -268,8 +268,19 @@ class Supervisor : public supervisor_actor::base {
                 reply.ok = false;
                 reply.error = reply.loads.back().error;
                 if (Live* failed = find(id)) {
-                  failed->terminating = true;
+                  // The spawn never happened, as far as the caller and the
+                  // caps are concerned: its slot and heap are free at once
+                  // (its down message finds nothing to do).
                   caf::anon_send(failed->actor, terminate_atom::value);
+                  heap_reserved_ -= heap_charge(failed->spec);
+                  ContextReport report;
+                  report.context_id = id;
+                  report.name = failed->spec.name;
+                  report.state = ContextReport::State::Failed;
+                  report.error = reply.error;
+                  live_.erase(id);
+                  ended_.push_back(std::move(report));
+                  if (ended_.size() > kEndedReportsKept) ended_.pop_front();
                 }
                 promise.deliver(std::move(reply));
                 return;

@@ -252,6 +252,8 @@ std::vector<messages::Error> VmContext::take_unobserved_failures() {
   return ctx_->take_unobserved_failures();
 }
 
+uint64_t VmContext::heap_bytes_used() const { return ctx_ == nullptr ? 0 : ctx_->heap().bytes_used(); }
+
 messages::VmStats VmContext::stats() const { return ctx_ == nullptr ? final_stats_ : ctx_->stats(); }
 
 const messages::Error* VmContext::fatal() const {

@@ -166,6 +166,8 @@ class VmContext {
   // --- observing and ending ------------------------------------------------
 
   messages::VmStats stats() const;
+  /// Just the heap figure of stats(), cheap enough to read after every slice.
+  uint64_t heap_bytes_used() const;
   /// The error that ended the context (a limit, or terminate()), or nullptr.
   const messages::Error* fatal() const;
   /// Frees everything the context owns now. Later calls fail with Terminated.
