@@ -98,6 +98,20 @@ ContextActor::~ContextActor() = default;
 // --- back-pressure ------------------------------------------------------------
 
 void ContextActor::enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) {
+  // Our own timers (schedule_own) arrive as CAF timeouts, which the
+  // behavior never sees: hand them on as the (type, id) message they stand
+  // for, still sent by this actor (the clock's sender is the actor itself).
+  if (ptr->content().type_token() == caf::make_type_token<caf::timeout_msg>()) {
+    const auto& timeout = ptr->content().get_as<caf::timeout_msg>(0);
+    if (timeout.type == timer_atom::value)
+      return context_actor::base::enqueue(caf::make_mailbox_element(std::move(ptr->sender), caf::make_message_id(),
+                                                                    {}, timer_atom::value, timeout.timeout_id),
+                                          eu);
+    if (timeout.type == deadline_atom::value)
+      return context_actor::base::enqueue(caf::make_mailbox_element(std::move(ptr->sender), caf::make_message_id(),
+                                                                    {}, deadline_atom::value, timeout.timeout_id),
+                                          eu);
+  }
   const uint64_t limit = spec_.options.max_heap_bytes;
   if (limit == messages::VmOptions::kUnlimited) return context_actor::base::enqueue(std::move(ptr), eu);
 

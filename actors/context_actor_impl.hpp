@@ -107,6 +107,11 @@ class ContextActor : public context_actor::base {
   uint64_t next_token();
   uint64_t token_state_ = 0;
   void on_timer(uint64_t id);
+  /// Sends (type, id) to this actor after `delay` through CAF's clock as a
+  /// timeout, which CAF drops when the actor quits: a delayed_send would
+  /// hold a strong reference and keep an ended context's actor alive until
+  /// the time came. `enqueue` turns the timeout back into (type, id).
+  void schedule_own(caf::atom_value type, uint64_t id, caf::timespan delay);
   /// A monitored capability actor died: its calls fail with CapabilityFailed.
   void on_capability_down(const caf::down_msg& down);
   /// After the end: answers whatever was already queued, then quits.

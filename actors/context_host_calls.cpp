@@ -23,23 +23,27 @@ messages::Error capability_failed(const std::string& name, const std::string& wh
 
 /// Sends an async capability's answer to its context, once. If the host
 /// drops the Reply without answering, the call fails instead of hanging.
+/// It holds the context weakly: a Reply the host keeps after the context
+/// ended must not keep the ended actor alive.
 class ReplyOnce {
  public:
-  ReplyOnce(context_actor context, uint64_t id, uint64_t token, std::string name)
-      : context_(std::move(context)), id_(id), token_(token), name_(std::move(name)) {}
+  ReplyOnce(const context_actor& context, uint64_t id, uint64_t token, std::string name)
+      : context_(context.address()), id_(id), token_(token), name_(std::move(name)) {}
   ~ReplyOnce() {
     if (!answered_.exchange(true))
-      caf::anon_send(context_, reply_atom::value, id_, token_,
-                     messages::CapabilityResult::failure(
-                         capability_failed(name_, "the host dropped the call without answering")));
+      send(messages::CapabilityResult::failure(capability_failed(name_, "the host dropped the call without answering")));
   }
   void operator()(messages::CapabilityResult result) {
     if (answered_.exchange(true)) return;  // a second answer is ignored
-    caf::anon_send(context_, reply_atom::value, id_, token_, std::move(result));
+    send(std::move(result));
   }
 
  private:
-  context_actor context_;
+  void send(messages::CapabilityResult result) {
+    if (auto context = caf::actor_cast<context_actor>(context_))
+      caf::anon_send(context, reply_atom::value, id_, token_, std::move(result));
+  }
+  caf::actor_addr context_;
   uint64_t id_;
   uint64_t token_;
   std::string name_;
@@ -64,10 +68,18 @@ void ContextActor::dispatch(vm::HostRequest& request) {
     }
     ++pending_timers_;
     pending_.emplace(request.id, Pending{});
-    delayed_send(this, std::chrono::milliseconds(request.delay_ms), timer_atom::value, request.id);
+    schedule_own(timer_atom::value, request.id, std::chrono::milliseconds(request.delay_ms));
     return;
   }
   call_capability(request);
+}
+
+void ContextActor::schedule_own(caf::atom_value type, uint64_t id, caf::timespan delay) {
+  // A century is "never" and keeps the clock's time point from overflowing
+  // (sleep(1e15) would pass int64 nanoseconds).
+  constexpr caf::timespan kNever = std::chrono::hours(24 * 365 * 100);
+  caf::actor_clock& clock = home_system().clock();
+  clock.set_multi_timeout(clock.now() + std::min(delay, kNever), this, type, id);
 }
 
 void ContextActor::on_timer(uint64_t id) {
@@ -133,7 +145,7 @@ void ContextActor::call_capability(vm::HostRequest& request) {
   pending_.emplace(request.id, Pending{entry->name, entry->limits.timeout, {}, token, false});
   // A synchronous Function answers before any deadline could pass.
   if (entry->limits.timeout.count() > 0 && entry->kind != CapabilityRegistry::Entry::Kind::Function)
-    delayed_send(this, entry->limits.timeout, deadline_atom::value, request.id);
+    schedule_own(deadline_atom::value, request.id, entry->limits.timeout);
 
   messages::CapabilityCall call;
   call.context_id = spec_.context_id;

@@ -135,26 +135,31 @@ TEST(ReviewRepro, MaxConcurrentBoundsCallsStillRunningOnTheHostAfterTheirTimeout
 }
 
 // --- 3. delayed sends keep an ended context actor alive ----------------------------------------
-// context_host_calls.cpp dispatch() / call_capability(): every sleep and
-// every capability timeout is a delayed_send(this, ...). CAF 0.17.6's clock
-// holds a strong_actor_ptr to the receiver until the time comes
-// (simple_actor_clock::actor_msg), so an ended context with a pending
-// sleep(1e12) — or one that made a *synchronous* Function call under a 1 h
-// timeout — is never destroyed: a leak per context in a host that creates
-// many. (Within a live context the same holds for cancelled sleepers: see 4.)
+// Sleeps and capability timeouts were delayed_send(this, ...): CAF 0.17.6's
+// clock holds a strong_actor_ptr to the receiver until the time comes, so an
+// ended context with a pending sleep(1e12), or one whose call is under a 1 h
+// timeout, was never destroyed. They are clock timeouts now, which CAF
+// cancels when the actor quits; a Reply the host keeps holds the context
+// weakly.
 TEST(ReviewRepro, EndedContextIsFreedEvenWithATimerPending) {
-  GTEST_SKIP() << "KNOWN (issue 4 closing note): timers are CAF delayed messages holding a strong "
-                  "reference to the context until they fire, and a cancelled sleeper's timer stays "
-                  "pending; needs a per-runtime timer actor holding weak references";
   TestSystem sys;
   auto registry = std::make_shared<CapabilityRegistry>();
   CapabilityLimits hour;
   hour.timeout = std::chrono::hours(1);
   registry->add("quick", [](const CapabilityCall&) { return Value(1); }, hour);
+  std::vector<CapabilityRegistry::Reply> kept;  // the host keeps its Replies and never answers
+  std::mutex kept_mutex;
+  registry->add_async(
+      "never",
+      [&](const CapabilityCall&, CapabilityRegistry::Reply reply) {
+        std::lock_guard lock(kept_mutex);
+        kept.push_back(std::move(reply));
+      },
+      hour);
   auto run_and_end = [&](const std::string& program) -> caf::actor_addr {
     ContextSpec spec;
     spec.name = "z";
-    spec.grants = {"quick"};
+    spec.grants = {"quick", "never"};
     spec.capabilities = registry;
     context_actor c = spawn_context(*sys, std::move(spec));
     EXPECT_TRUE(load(*sys, c, program).ok);
@@ -175,7 +180,18 @@ TEST(ReviewRepro, EndedContextIsFreedEvenWithATimerPending) {
   caf::actor_addr caller = run_and_end(
       "import { quick } from \"host:\";\n"
       "export async function go(): Promise<number> { return await quick(); }\n");
+  caf::actor_addr waiter = run_and_end(
+      "import { never } from \"host:\";\n"
+      "async function wait(): Promise<number> { return await never(); }\n"
+      "export function go() { wait(); return 1; }\n");
   EXPECT_TRUE(freed(plain)) << "control: a context without timers is freed";
+  EXPECT_TRUE(freed(waiter)) << "an ended context whose Reply the host keeps (1 h timeout) is kept alive";
+  {
+    std::lock_guard lock(kept_mutex);
+    ASSERT_EQ(kept.size(), 1u);
+    kept.front()(messages::CapabilityResult::success(Value(2)));  // answering an ended context is harmless
+    kept.clear();
+  }
   EXPECT_TRUE(freed(sleeper)) << "an ended context with a pending sleep is kept alive by CAF's clock";
   EXPECT_TRUE(freed(caller)) << "an ended context that made a synchronous call under a 1 h timeout is kept alive";
 }
