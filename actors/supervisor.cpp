@@ -53,6 +53,7 @@ class Supervisor : public supervisor_actor::base {
     return {
         [this](spawn_atom, const SandboxSpec& spec) { return on_spawn(spec); },
         [this](load_atom, uint64_t id, const messages::ModuleSource& module) -> caf::result<messages::LoadResult> {
+          if (held(id)) return caf::skip;
           Live* live = alive(id);
           if (!live) return messages::LoadResult{false, {}, {}, not_found(id)};
           if (spec_.policy.restart != RestartStrategy::RestartFresh)
@@ -73,22 +74,26 @@ class Supervisor : public supervisor_actor::base {
         },
         [this](run_atom, uint64_t id, const std::string& name, const ValueList& args)
             -> caf::result<messages::TaskResult> {
+          if (held(id)) return caf::skip;
           Live* live = alive(id);
           if (!live) return failed_task(id, not_found(id));
           return delegate(live->actor, run_atom::value, name, args);
         },
         [this](spawn_atom, uint64_t id, const std::string& name, const ValueList& args)
             -> caf::result<messages::Started> {
+          if (held(id)) return caf::skip;
           Live* live = alive(id);
           if (!live) return messages::Started{false, 0, not_found(id)};
           return delegate(live->actor, spawn_atom::value, name, args);
         },
         [this](await_atom, uint64_t id, messages::TaskId task) -> caf::result<messages::TaskResult> {
+          if (held(id)) return caf::skip;
           Live* live = alive(id);
           if (!live) return failed_task(id, not_found(id));
           return delegate(live->actor, await_atom::value, task);
         },
         [this](cancel_atom, uint64_t id, messages::TaskId task) -> caf::result<bool> {
+          if (held(id)) return caf::skip;
           Live* live = alive(id);
           if (!live) return false;
           return delegate(live->actor, cancel_atom::value, task);
@@ -130,6 +135,11 @@ class Supervisor : public supervisor_actor::base {
     uint32_t restarts = 0;
     std::deque<std::chrono::steady_clock::time_point> restart_times;
     bool terminating = false;
+    /// A fresh restart is loading the modules again: requests for this id
+    /// wait in the mailbox (skipped) so they find every module loaded.
+    bool replaying = false;
+    /// Why a restart could not load its modules (the context is ended).
+    std::optional<messages::Error> replay_failure;
     std::optional<ContextReport> last_word;
   };
 
@@ -149,6 +159,19 @@ class Supervisor : public supervisor_actor::base {
   Live* alive(uint64_t id) {
     Live* live = find(id);
     return live && !live->last_word && !live->terminating ? live : nullptr;
+  }
+
+  /// True while a request for `id` must wait: its context failed and is
+  /// about to be restarted, or a restart is loading its modules again.
+  /// Such requests are skipped: they stay in the mailbox, in order, and CAF
+  /// offers them again after each message this actor handles.
+  bool held(uint64_t id) const {
+    auto it = live_.find(id);
+    if (it == live_.end()) return false;
+    const Live& live = it->second;
+    if (live.replaying) return true;
+    return live.last_word && live.last_word->state == ContextReport::State::Failed && !live.terminating &&
+           restart_due(live);
   }
 
   static messages::Error gone(uint64_t id, const ContextReport& r) {
@@ -315,12 +338,19 @@ class Supervisor : public supervisor_actor::base {
       report.error.context_id = id;
     }
     report.restarts = live->restarts;
+    if (live->replay_failure) {
+      report.state = ContextReport::State::Failed;
+      report.error = std::move(*live->replay_failure);
+    }
 
     if (report.state == ContextReport::State::Failed && !live->terminating && may_restart(*live)) {
       live->restarts++;
       live->last_word.reset();
       live->actor = start(*live);
-      replay(id, live->actor.address());
+      if (!live->spec.modules.empty()) {
+        live->replaying = true;
+        replay(id, live->actor.address(), 0);
+      }
       return;
     }
     heap_reserved_ -= heap_charge(live->spec);
@@ -329,30 +359,53 @@ class Supervisor : public supervisor_actor::base {
     if (ended_.size() > kEndedReportsKept) ended_.pop_front();
   }
 
-  /// Loads a restarted context's modules again. All are queued at once, so
-  /// requests forwarded meanwhile find them loaded; each is a request, so a
-  /// load refused by back-pressure (or one that no longer loads) is heard
-  /// of and fails the restart: the context ends instead of running without it.
-  void replay(uint64_t id, caf::actor_addr generation) {
+  /// Loads a restarted context's modules again, one after another (as at
+  /// spawn: together they might not fit the heap that held them one by
+  /// one). Requests for the id are held meanwhile. A module that no longer
+  /// loads ends the context, reported as failed with the load's error, and
+  /// is not restarted again.
+  void replay(uint64_t id, caf::actor_addr generation, size_t next) {
     Live* live = find(id);
-    if (!live) return;
-    for (const messages::ModuleSource& module : live->spec.modules)
-      request(live->actor, caf::infinite, load_atom::value, module)
-          .then(
-              [this, id, generation](messages::LoadResult& r) {
-                Live* still = find(id);
-                if (r.ok || !still || still->actor.address() != generation) return;
-                caf::anon_send(still->actor, terminate_atom::value);
-              },
-              [](caf::error&) {});  // the context ended meanwhile; its down message handles it
+    if (!live || live->actor.address() != generation) return;
+    if (next == live->spec.modules.size() || live->terminating) {
+      live->replaying = false;  // held requests run now (any consumed message retries them)
+      return;
+    }
+    request(live->actor, caf::infinite, load_atom::value, live->spec.modules[next])
+        .then(
+            [this, id, generation, next](messages::LoadResult& r) {
+              Live* still = find(id);
+              if (!still || still->actor.address() != generation) return;
+              if (r.ok) return replay(id, generation, next + 1);
+              messages::Error why = r.error;
+              why.message = "restart failed: module '" + still->spec.modules[next].path +
+                            "' no longer loads: " + why.message;
+              still->replay_failure = std::move(why);
+              still->terminating = true;
+              still->replaying = false;
+              caf::anon_send(still->actor, terminate_atom::value);
+            },
+            [this, id, generation](caf::error&) {
+              // The context ended meanwhile; its down message decides.
+              Live* still = find(id);
+              if (still && still->actor.address() == generation) still->replaying = false;
+            });
+  }
+
+  /// Whether the policy lets this context be restarted now.
+  bool restart_due(const Live& live) const {
+    if (spec_.policy.restart != RestartStrategy::RestartFresh) return false;
+    auto since = std::chrono::steady_clock::now() - std::chrono::milliseconds(spec_.policy.restart_window_ms);
+    size_t recent = std::count_if(live.restart_times.begin(), live.restart_times.end(),
+                                  [&](auto t) { return t >= since; });
+    return recent < spec_.policy.max_restarts;  // else the intensity is exceeded
   }
 
   bool may_restart(Live& live) {
-    if (spec_.policy.restart != RestartStrategy::RestartFresh) return false;
+    if (!restart_due(live)) return false;
     auto now = std::chrono::steady_clock::now();
     auto window = std::chrono::milliseconds(spec_.policy.restart_window_ms);
     while (!live.restart_times.empty() && now - live.restart_times.front() > window) live.restart_times.pop_front();
-    if (live.restart_times.size() >= spec_.policy.max_restarts) return false;  // intensity exceeded
     live.restart_times.push_back(now);
     return true;
   }

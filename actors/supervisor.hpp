@@ -8,7 +8,11 @@
 // options, grants and modules, at most maxRestarts times within
 // restartWindowMs. Contexts are addressed by id through the supervisor, so a
 // restarted context keeps its id; requests for an unknown or dead id get
-// ContextNotFound.
+// ContextNotFound. A restart loads the modules again one by one, and
+// requests for the id that arrive from the failure until the last module is
+// back wait for it (they are answered by the new context); a module that no
+// longer loads ends the context for good, reported as Failed with
+// "restart failed: module '...' no longer loads: ...".
 //
 //   spawn(SandboxSpec)             -> SpawnReply   the context's id and actor
 //   load(id, ModuleSource)         -> LoadResult   (also remembered for restarts)

@@ -320,9 +320,6 @@ TEST(ReviewRepro, ForgedEndedReportDoesNotOrphanALiveContext) {
 // send has no one to tell"). Loads that worked one by one at spawn time no
 // longer fit together: the restarted context silently lacks its last modules.
 TEST(ReviewRepro, FreshRestartReloadsEveryModule) {
-  GTEST_SKIP() << "KNOWN (issue 4 note): a fresh restart queues all remembered modules at once; "
-                  "if together they pass the heap budget, back-pressure refuses the last ones and the "
-                  "restart fails (the context ends) instead of loading them one by one";
   TestSystem sys;
   // The heap a context uses with one small module loaded.
   uint64_t baseline;

@@ -270,6 +270,59 @@ TEST_F(Supervision, TerminatedContextIsNotRestarted) {
   EXPECT_EQ(rep.restarts, 0u);
 }
 
+TEST_F(Supervision, RequestsRightAfterAFailureWaitForTheRestart) {
+  SupervisorPolicy p;
+  p.restart = RestartStrategy::RestartFresh;
+  start(p);
+  messages::VmOptions o;
+  o.max_step_budget = 1'000'000;
+  SpawnReply r = spawn("phoenix", o, {kCounter});
+  ASSERT_TRUE(r.ok) << describe(r.error);
+  const uint64_t id = r.context_id;
+  EXPECT_EQ(run(*sys_, sup_, id, "count").value, Value(1));
+  EXPECT_EQ(run(*sys_, sup_, id, "spin").error.code, ErrorCode::StepBudgetExceeded);
+  // No waiting for the restart: the supervisor holds the request until the
+  // new context has its modules, instead of answering ContextNotFound.
+  messages::TaskResult again = run(*sys_, sup_, id, "count");
+  EXPECT_TRUE(again.ok) << describe(again.error);
+  EXPECT_EQ(again.value, Value(1)) << "a fresh context";
+  EXPECT_EQ(report(*sys_, sup_, id).restarts, 1u);
+}
+
+TEST_F(Supervision, ARestartWhoseModuleNoLongerLoadsEndsTheContextAsFailed) {
+  auto registry = std::make_shared<CapabilityRegistry>();
+  registry->add("clock", [](const messages::CapabilityCall&) { return Value(7); });
+  SupervisorSpec spec;
+  spec.policy.restart = RestartStrategy::RestartFresh;
+  spec.policy.max_restarts = 5;
+  spec.capabilities = registry;
+  sup_ = spawn_supervisor(*sys_, std::move(spec));
+  SandboxSpec sandbox;
+  sandbox.name = "dependent";
+  sandbox.options.max_step_budget = 1'000'000;
+  sandbox.grants = {"clock"};
+  sandbox.modules.push_back(messages::ModuleSource::from_source(
+      "uses_clock.raya",
+      "import { clock } from \"host:\";\n"
+      "export function now(): number { return clock(); }\n"
+      "export function spin() { while (true) {} }\n"));
+  SpawnReply r = spawn_sandbox(*sys_, sup_, sandbox);
+  ASSERT_TRUE(r.ok) << describe(r.error);
+  EXPECT_EQ(run(*sys_, sup_, r.context_id, "now").value, Value(7));
+  ASSERT_TRUE(registry->remove("clock"));
+  EXPECT_EQ(run(*sys_, sup_, r.context_id, "spin").error.code, ErrorCode::StepBudgetExceeded);
+  // The restart cannot import "clock" any more: the context ends, failed,
+  // saying why, and is not restarted again (that would fail the same way).
+  messages::TaskResult after = run(*sys_, sup_, r.context_id, "now");
+  EXPECT_EQ(after.error.code, ErrorCode::ContextNotFound) << describe(after.error);
+  ASSERT_TRUE(eventually([&] { return report(*sys_, sup_, r.context_id).error.code == ErrorCode::CapabilityDenied; }));
+  messages::ContextReport rep = report(*sys_, sup_, r.context_id);
+  EXPECT_EQ(rep.state, State::Failed);
+  EXPECT_NE(rep.error.message.find("restart failed: module 'uses_clock.raya' no longer loads"), std::string::npos)
+      << describe(rep.error);
+  EXPECT_EQ(rep.restarts, 1u);
+}
+
 TEST_F(Supervision, WithoutRestartsAFailedContextStaysDead) {
   start({});
   messages::VmOptions o;
