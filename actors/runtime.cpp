@@ -2,6 +2,8 @@
 // "bridge" actor that issues requests for threads that are not actors.
 #include "actors/runtime.hpp"
 
+#include "actors/host_first_scheduling.hpp"
+
 #include <thread>
 
 #include <caf/actor_system.hpp>
@@ -34,7 +36,10 @@ void configure(caf::actor_system_config& cfg, const RuntimeConfig& config) {
   cfg.add_message_type<SpawnReply>("raya.SpawnReply");
   unsigned workers = config.worker_threads != 0 ? config.worker_threads : std::thread::hardware_concurrency();
   cfg.set("scheduler.max-threads", size_t(std::max(1u, workers)));
-  cfg.set("scheduler.policy", config.scheduler_policy == "sharing" ? caf::atom("sharing") : caf::atom("stealing"));
+  if (config.scheduler_policy == "hostFirst")
+    use_host_first_scheduling(cfg);
+  else
+    cfg.set("scheduler.policy", config.scheduler_policy == "sharing" ? caf::atom("sharing") : caf::atom("stealing"));
   // A context yields after each slice by sending itself a message; CAF's
   // default (unbounded) throughput would let it take that message at once
   // and keep the thread. One message per turn makes every slice a turn.

@@ -20,10 +20,12 @@
 // supervisor.hpp and context_actor.hpp).
 //
 // Latency: sandboxes share the worker threads round-robin, one slice per
-// turn, so an actor on the same workers waits behind a round of every busy
-// sandbox (1,000 busy sandboxes at 10k-step slices: tens of ms). Host actors
-// that must answer quickly belong in an actor system of their own (p99 of
-// 2-4 ms in the benchmark with 1,000 sandboxes spinning).
+// turn; under the default scheduler ("hostFirst") every other actor on the
+// same workers runs before waiting sandbox slices, so a host actor waits for
+// at most the slices already running (ping p99 ~4 ms in the benchmark with
+// 1,000 sandboxes spinning, at any slice size). Under CAF's own "sharing" or
+// "stealing" it would wait behind a round of every busy sandbox (1,000 busy
+// sandboxes at 10k-step slices: tens of ms).
 //
 // CAF applications that own their actor_system: call configure(cfg, config)
 // before creating the system (registers the message types and sets a finite
@@ -53,7 +55,8 @@
 namespace raya::actors {
 
 /// Prepares a CAF config for Raya: registers the message types, sets the
-/// worker count, scheduler policy and a finite max-throughput.
+/// worker count, scheduler policy (installs the hostFirst scheduler, see
+/// host_first_scheduling.hpp) and a finite max-throughput.
 void configure(caf::actor_system_config& cfg, const RuntimeConfig& config);
 
 class Runtime;

@@ -360,7 +360,7 @@ Result<RuntimeConfig> parse_runtime_config(std::string_view text, std::string_vi
       ok = read_whole(value, key, 0, 1024, false, n, src);
       config.worker_threads = uint32_t(n);
     } else if (key == "schedulerPolicy") {
-      ok = read_choice(value, key, {"stealing", "sharing"}, config.scheduler_policy, src);
+      ok = read_choice(value, key, {"hostFirst", "sharing", "stealing"}, config.scheduler_policy, src);
     } else if (key == "sliceSteps") {
       // Below 100 a context spends more time yielding than running; above
       // 1e8 one busy context holds a worker thread for about a second.

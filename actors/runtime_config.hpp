@@ -61,10 +61,13 @@ struct SupervisorPolicy {
 struct RuntimeConfig {
   /// workerThreads: CAF worker threads (0 to 1024); 0 means one per hardware core.
   uint32_t worker_threads = 0;
-  /// schedulerPolicy: CAF's "sharing" (one run queue, default: busy contexts
-  /// get equal shares) or "stealing" (per-worker queues: less contention, but
-  /// a context keeps to its worker, so shares are only as even as the split).
-  std::string scheduler_policy = "sharing";
+  /// schedulerPolicy: "hostFirst" (default: one run queue, so busy contexts
+  /// get equal shares, and every other actor runs before waiting sandbox
+  /// slices, so the host stays responsive; see host_first_scheduling.hpp),
+  /// CAF's "sharing" (one run queue, no lanes) or "stealing" (per-worker
+  /// queues: less contention, but a context keeps to its worker, so shares
+  /// are only as even as the split).
+  std::string scheduler_policy = "hostFirst";
   /// sliceSteps: instructions a context runs before it yields its worker thread
   /// (100 to 100,000,000).
   uint64_t slice_steps = 10'000;

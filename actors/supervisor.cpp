@@ -115,8 +115,12 @@ class Supervisor : public supervisor_actor::base {
           // Only the context itself may say it (it sends with itself as the
           // sender): a forged report would orphan a live context.
           Live* live = find(report.context_id);
-          if (live && caf::actor_cast<caf::actor_addr>(current_sender()) == live->actor.address())
+          if (live && caf::actor_cast<caf::actor_addr>(current_sender()) == live->actor.address()) {
             live->last_word = std::move(report);
+            // Its VM is already freed: unless a restart follows, its slot and
+            // heap are free now (a spawn right after must find them free).
+            if (!held(live->id)) release(*live);
+          }
         },
     };
   }
@@ -125,6 +129,7 @@ class Supervisor : public supervisor_actor::base {
     // The contexts live and die with their supervisor.
     for (auto& [id, live] : live_) send_exit(live.actor, caf::exit_reason::user_shutdown);
     live_.clear();
+    released_ = 0;
   }
 
  private:
@@ -135,6 +140,9 @@ class Supervisor : public supervisor_actor::base {
     uint32_t restarts = 0;
     std::deque<std::chrono::steady_clock::time_point> restart_times;
     bool terminating = false;
+    /// Its slot and heap reservation are given back: it ended for good
+    /// (decided at its last word; its down message is still to come).
+    bool released = false;
     /// A fresh restart is loading the modules again: requests for this id
     /// wait in the mailbox (skipped) so they find every module loaded.
     bool replaying = false;
@@ -197,7 +205,7 @@ class Supervisor : public supervisor_actor::base {
 
   caf::result<SpawnReply> on_spawn(const SandboxSpec& requested) {
     SpawnReply reply;
-    if (live_.size() >= spec_.policy.max_contexts) {
+    if (live_.size() - released_ >= spec_.policy.max_contexts) {
       reply.error = make_error(ErrorCode::QuotaExceeded, "the supervisor already runs its maximum of " +
                                                              std::to_string(spec_.policy.max_contexts) + " contexts");
       reply.error.limit = spec_.policy.max_contexts;
@@ -241,6 +249,23 @@ class Supervisor : public supervisor_actor::base {
     auto promise = make_response_promise<SpawnReply>();
     load_in_order(id, std::move(modules), 0, std::move(reply), promise);
     return promise;
+  }
+
+  /// Gives a context's slot and heap reservation back (once).
+  void release(Live& live) {
+    if (live.released) return;
+    live.released = true;
+    heap_reserved_ -= heap_charge(live.spec);
+    ++released_;
+  }
+
+  /// Drops a context from the live table, giving back what it held.
+  void forget(uint64_t id) {
+    auto it = live_.find(id);
+    if (it == live_.end()) return;
+    release(it->second);
+    --released_;
+    live_.erase(it);
   }
 
   uint64_t heap_charge(const SandboxSpec& spec) const {
@@ -295,13 +320,12 @@ class Supervisor : public supervisor_actor::base {
                   // caps are concerned: its slot and heap are free at once
                   // (its down message finds nothing to do).
                   caf::anon_send(failed->actor, terminate_atom::value);
-                  heap_reserved_ -= heap_charge(failed->spec);
                   ContextReport report;
                   report.context_id = id;
                   report.name = failed->spec.name;
                   report.state = ContextReport::State::Failed;
                   report.error = reply.error;
-                  live_.erase(id);
+                  forget(id);
                   ended_.push_back(std::move(report));
                   if (ended_.size() > kEndedReportsKept) ended_.pop_front();
                 }
@@ -343,7 +367,7 @@ class Supervisor : public supervisor_actor::base {
       report.error = std::move(*live->replay_failure);
     }
 
-    if (report.state == ContextReport::State::Failed && !live->terminating && may_restart(*live)) {
+    if (report.state == ContextReport::State::Failed && !live->terminating && !live->released && may_restart(*live)) {
       live->restarts++;
       live->last_word.reset();
       live->actor = start(*live);
@@ -353,8 +377,7 @@ class Supervisor : public supervisor_actor::base {
       }
       return;
     }
-    heap_reserved_ -= heap_charge(live->spec);
-    live_.erase(id);
+    forget(id);
     ended_.push_back(std::move(report));
     if (ended_.size() > kEndedReportsKept) ended_.pop_front();
   }
@@ -497,6 +520,7 @@ class Supervisor : public supervisor_actor::base {
   std::deque<ContextReport> ended_;
   uint64_t next_id_ = 1;
   uint64_t heap_reserved_ = 0;
+  size_t released_ = 0;  // live_ entries whose slot and heap are already given back
 };
 
 }  // namespace

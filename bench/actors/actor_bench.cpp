@@ -9,11 +9,13 @@
 //   2. request/response round trip to an idle actor (requester actor,
 //      supervisor, blocking Sandbox::run, run_async batches)
 //   3. throughput with 1,000 actors and many requests in flight
-//   4. fairness of N busy actors, scheduler policies "stealing" / "sharing"
+//   4. fairness of N busy actors, scheduler policies "hostFirst" (the
+//      runtime's default), CAF's "sharing" and "stealing"
 //   5. a host actor's ping latency while 1,000 actors spin, per slice size
+// Sections 1-3 run under the first of --policies (hostFirst by default).
 //
 // Usage: raya_actor_bench [--quick] [--json] [--sections 1,2,3,4,5]
-//                         [--policies stealing,sharing] [--workers N]
+//                         [--policies hostFirst,sharing,stealing] [--workers N]
 //                         [--max-throughput N] [--window SECONDS]
 //                         [--side bare|raya|both] [--slices 1000,10000,100000]
 //                         [--fairness-slice 10000]
@@ -50,7 +52,7 @@ const Options* g_options = nullptr;
 void print_usage(FILE* to) {
   std::fputs(
       "usage: raya_actor_bench [--quick] [--json] [--sections 1,2,3,4,5]\n"
-      "                        [--policies stealing,sharing] [--workers N]\n"
+      "                        [--policies hostFirst,sharing,stealing] [--workers N]\n"
       "                        [--max-throughput N] [--window SECONDS] [--side bare|raya|both]\n"
       "                        [--slices 1000,10000,100000] [--fairness-slice 10000]\n",
       to);
@@ -92,7 +94,8 @@ bool parse_options(int argc, char** argv, Options& o) {
       } else if (arg == "--policies") {
         o.policies = split(value());
         for (const std::string& p : o.policies)
-          if (p != "stealing" && p != "sharing") throw std::invalid_argument("policies are stealing and sharing");
+          if (p != "hostFirst" && p != "stealing" && p != "sharing")
+            throw std::invalid_argument("policies are hostFirst, sharing and stealing");
       } else if (arg == "--side") {
         std::string side = value();
         if (side != "bare" && side != "raya" && side != "both")
@@ -156,14 +159,16 @@ std::unique_ptr<System> make_system(const SchedulerSetup& setup) {
                                                      : -1;
   RuntimeConfig config;
   config.worker_threads = workers;
-  config.scheduler_policy = setup.policy;
+  config.scheduler_policy = !setup.policy.empty()                           ? setup.policy
+                            : g_options && !g_options->policies.empty() ? g_options->policies.front()
+                                                                        : "hostFirst";
   config.slice_steps = setup.slice_steps;
   configure(*s->cfg, config);
   if (max_throughput >= 0) s->cfg->set("scheduler.max-throughput", size_t(max_throughput));
   s->sys = std::make_unique<caf::actor_system>(*s->cfg);
   s->workers = s->sys->scheduler().num_workers();
   s->max_throughput = caf::get_or(*s->cfg, "scheduler.max-throughput", caf::defaults::scheduler::max_throughput);
-  s->policy = caf::to_string(caf::get_or(*s->cfg, "scheduler.policy", caf::defaults::scheduler::policy));
+  s->policy = config.scheduler_policy;
   return s;
 }
 

@@ -134,7 +134,7 @@ double calibrate_busy_work();
 /// How each measurement's actor system is scheduled. Both halves of a
 /// comparison get the same settings.
 struct SchedulerSetup {
-  std::string policy = "stealing";  // CAF's "stealing" or "sharing"
+  std::string policy;  // "hostFirst" (the runtime's default), CAF's "sharing" / "stealing"; "": the first of --policies
   uint32_t workers = 0;             // 0: the runtime's default (one per core)
   int64_t max_throughput = -1;      // -1: what actors::configure sets
   uint64_t slice_steps = 10'000;    // RuntimeConfig::slice_steps (Runtime, supervisor)
@@ -168,7 +168,7 @@ struct Options {
   std::set<int> sections = {1, 2, 3, 4, 5};
   uint32_t workers = 0;
   int64_t max_throughput = -1;
-  std::vector<std::string> policies = {"stealing", "sharing"};
+  std::vector<std::string> policies = {"hostFirst", "sharing", "stealing"};
   bool bare = true;  // --side bare|raya|both
   bool raya = true;
 

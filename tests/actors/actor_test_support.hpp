@@ -37,7 +37,7 @@ using messages::Value;
 /// the point is to turn a hang into a failure, not to time anything.
 inline constexpr std::chrono::seconds kReplyTimeout{20};
 
-inline RuntimeConfig two_workers(std::string policy = "stealing") {
+inline RuntimeConfig two_workers(std::string policy = "hostFirst") {
   RuntimeConfig c;
   c.worker_threads = 2;
   c.scheduler_policy = std::move(policy);

@@ -57,7 +57,7 @@ TEST(ShippedConfig, RuntimeJsonHasTheDocumentedValues) {
   auto config = load_runtime_config(kConfigs + "/runtime.json");
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->worker_threads, 0u);
-  EXPECT_EQ(config->scheduler_policy, "sharing");
+  EXPECT_EQ(config->scheduler_policy, "hostFirst");
   EXPECT_EQ(config->slice_steps, 10'000u);
   EXPECT_EQ(config->default_options, VmOptions{});  // the file spells out VmOptions' own defaults
   EXPECT_EQ(config->default_options.max_heap_bytes, 64ull << 20);
@@ -135,7 +135,7 @@ TEST(RuntimeConfig, AnEmptyObjectGivesTheBuiltInDefaults) {
   RuntimeConfig config = parse_ok("{}");
   RuntimeConfig defaults;
   EXPECT_EQ(config.worker_threads, defaults.worker_threads);
-  EXPECT_EQ(config.scheduler_policy, "sharing");
+  EXPECT_EQ(config.scheduler_policy, "hostFirst");
   EXPECT_EQ(config.slice_steps, defaults.slice_steps);
   EXPECT_EQ(config.default_options, VmOptions{});
   EXPECT_EQ(config.supervisor.max_limits, SupervisorPolicy::unlimited_options());
@@ -293,11 +293,12 @@ TEST(RuntimeConfigErrors, WorkerThreadsMustBeAWholeNumberUpTo1024) {
   EXPECT_EQ(config_error(R"({"workerThreads": [2]})"), expected + "an array");
 }
 
-TEST(RuntimeConfigErrors, SchedulerPolicyMustBeStealingOrSharing) {
-  const std::string expected = "t.json: schedulerPolicy: expected \"stealing\" or \"sharing\", got ";
+TEST(RuntimeConfigErrors, SchedulerPolicyMustBeHostFirstSharingOrStealing) {
+  const std::string expected = "t.json: schedulerPolicy: expected \"hostFirst\" or \"sharing\" or \"stealing\", got ";
   EXPECT_EQ(config_error(R"({"schedulerPolicy": "shared"})"), expected + "\"shared\"");
   EXPECT_EQ(config_error(R"({"schedulerPolicy": "Stealing"})"), expected + "\"Stealing\"");
   EXPECT_EQ(config_error(R"({"schedulerPolicy": 1})"), expected + "1");
+  EXPECT_EQ(config_error(R"({"schedulerPolicy": "hostfirst"})"), expected + "\"hostfirst\"");
 }
 
 TEST(RuntimeConfigErrors, SliceStepsMustBeFrom100To100Million) {
