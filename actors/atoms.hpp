@@ -17,9 +17,8 @@ using call_atom = caf::atom_constant<caf::atom("call")>;  // a capability call t
 
 // Internal to the context actor (it sends them to itself).
 using resume_atom = caf::atom_constant<caf::atom("resume")>;          // run the next slice
-using timer_atom = caf::atom_constant<caf::atom("timer")>;            // a sleep's time has come
+using timer_atom = caf::atom_constant<caf::atom("timer")>;            // a sleep or call deadline is due
 using reply_atom = caf::atom_constant<caf::atom("capreply")>;         // a capability's answer
-using deadline_atom = caf::atom_constant<caf::atom("capexpire")>;     // a capability call's timeout
 using ended_atom = caf::atom_constant<caf::atom("ended")>;            // context -> supervisor: I ended
 
 }  // namespace raya::actors

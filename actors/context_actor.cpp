@@ -98,20 +98,13 @@ ContextActor::~ContextActor() = default;
 // --- back-pressure ------------------------------------------------------------
 
 void ContextActor::enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) {
-  // Our own timers (schedule_own) arrive as CAF timeouts, which the
-  // behavior never sees: hand them on as the (type, id) message they stand
-  // for, still sent by this actor (the clock's sender is the actor itself).
-  if (ptr->content().type_token() == caf::make_type_token<caf::timeout_msg>()) {
-    const auto& timeout = ptr->content().get_as<caf::timeout_msg>(0);
-    if (timeout.type == timer_atom::value)
-      return context_actor::base::enqueue(caf::make_mailbox_element(std::move(ptr->sender), caf::make_message_id(),
-                                                                    {}, timer_atom::value, timeout.timeout_id),
-                                          eu);
-    if (timeout.type == deadline_atom::value)
-      return context_actor::base::enqueue(caf::make_mailbox_element(std::move(ptr->sender), caf::make_message_id(),
-                                                                    {}, deadline_atom::value, timeout.timeout_id),
-                                          eu);
-  }
+  // The context's clock (arm_clock) fires as a CAF timeout, which the
+  // behavior never sees: hand it on as a timer message, still sent by this
+  // actor (the clock's sender is the actor itself; anyone else's is ignored).
+  if (ptr->content().type_token() == caf::make_type_token<caf::timeout_msg>() &&
+      ptr->content().get_as<caf::timeout_msg>(0).type == timer_atom::value)
+    return context_actor::base::enqueue(
+        caf::make_mailbox_element(std::move(ptr->sender), caf::make_message_id(), {}, timer_atom::value), eu);
   const uint64_t limit = spec_.options.max_heap_bytes;
   if (limit == messages::VmOptions::kUnlimited) return context_actor::base::enqueue(std::move(ptr), eu);
 
@@ -175,15 +168,12 @@ ContextActor::behavior_type ContextActor::make_behavior() {
         slice_scheduled_ = false;
         if (!ended_) run_slice();
       },
-      [this](timer_atom, uint64_t id) {
-        if (from_self()) on_timer(id);
+      [this](timer_atom) {
+        if (from_self()) on_due();
       },
       [this](reply_atom, uint64_t id, uint64_t token, const messages::CapabilityResult& result) {
         auto it = pending_.find(id);
         if (it != pending_.end() && it->second.token == token) answer(id, result);
-      },
-      [this](deadline_atom, uint64_t id) {
-        if (from_self()) expire(id);
       },
   };
 }
@@ -481,6 +471,7 @@ void ContextActor::end(messages::Error error, bool failed) {
   spawned_.clear();
   unclaimed_.clear();
   pending_.clear();  // late answers find nothing and are dropped
+  dues_.clear();     // (CAF drops the clock's timeout when the actor quits)
   usage_.clear();
   if (spec_.capabilities) spec_.capabilities->release_context(spec_.context_id);
   // Requests already queued (sent before anyone knew) get the ended error
@@ -512,9 +503,8 @@ ContextActor::behavior_type ContextActor::ended_behavior() {
       [this](resume_atom) {
         if (from_self()) quit();
       },
-      [](timer_atom, uint64_t) {},
+      [](timer_atom) {},
       [](reply_atom, uint64_t, uint64_t, const messages::CapabilityResult&) {},
-      [](deadline_atom, uint64_t) {},
   };
 }
 

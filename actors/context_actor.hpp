@@ -70,11 +70,12 @@ using context_actor = caf::typed_actor<
     caf::replies_to<cancel_atom, messages::TaskId>::with<bool>,
     caf::replies_to<stats_atom>::with<messages::VmStats>,
     caf::replies_to<terminate_atom>::with<messages::VmStats>,
-    // Internal: the actor sends these to itself (timers, capability answers).
+    // Internal: the actor sends these to itself (the next slice; its clock:
+    // a sleep or a capability deadline is due) or gets them with a call's
+    // token (a capability's answer).
     caf::reacts_to<resume_atom>,
-    caf::reacts_to<timer_atom, uint64_t>,
-    caf::reacts_to<reply_atom, uint64_t, uint64_t, messages::CapabilityResult>,  // id, call token, answer
-    caf::reacts_to<deadline_atom, uint64_t>>;
+    caf::reacts_to<timer_atom>,
+    caf::reacts_to<reply_atom, uint64_t, uint64_t, messages::CapabilityResult>>;  // id, call token, answer
 
 /// How to make a context.
 struct ContextSpec {

@@ -9,11 +9,14 @@
 #include <functional>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <tuple>
 #include <unordered_set>
 #include <vector>
 
+#include <caf/actor_clock.hpp>
 #include <caf/system_messages.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -55,6 +58,7 @@ class ContextActor : public context_actor::base {
     caf::actor_addr actor;  // a capability actor's calls fail if it dies
     uint64_t token = 0;     // what a genuine answer carries
     bool timed_out = false; // the task has its Timeout; the host still holds the call
+    caf::actor_clock::time_point due = caf::actor_clock::time_point::max();  // its deadline in dues_
   };
 
   // --- requests (context_actor.cpp) -----------------------------------------
@@ -107,11 +111,21 @@ class ContextActor : public context_actor::base {
   uint64_t next_token();
   uint64_t token_state_ = 0;
   void on_timer(uint64_t id);
-  /// Sends (type, id) to this actor after `delay` through CAF's clock as a
-  /// timeout, which CAF drops when the actor quits: a delayed_send would
-  /// hold a strong reference and keep an ended context's actor alive until
-  /// the time came. `enqueue` turns the timeout back into (type, id).
-  void schedule_own(caf::atom_value type, uint64_t id, caf::timespan delay);
+  /// Sleeps and capability deadlines, soonest first: (when, request id, is
+  /// a sleep). One CAF clock timeout stands for the soonest — an ordinary
+  /// timeout, which arming again replaces and which CAF drops when the actor
+  /// quits — so nothing here keeps an ended context alive, and an answered
+  /// call's deadline is erased instead of waiting in CAF's clock for an hour.
+  using Due = std::tuple<caf::actor_clock::time_point, uint64_t, bool>;
+  std::set<Due> dues_;
+  caf::actor_clock::time_point armed_ = caf::actor_clock::time_point::max();
+  /// Adds a due entry `delay_ms` from now (a century at most: "never") and
+  /// returns its time.
+  caf::actor_clock::time_point schedule_due(uint64_t id, bool sleep, uint64_t delay_ms);
+  /// Arms the clock for the soonest entry, unless it is armed earlier already.
+  void arm_clock();
+  /// The clock timeout fired: handles every entry that is due, then re-arms.
+  void on_due();
   /// A monitored capability actor died: its calls fail with CapabilityFailed.
   void on_capability_down(const caf::down_msg& down);
   /// After the end: answers whatever was already queued, then quits.
@@ -141,7 +155,7 @@ class ContextActor : public context_actor::base {
 
   std::unordered_map<uint64_t, Pending> pending_;
   std::unordered_map<std::string, Usage> usage_;
-  uint32_t pending_timers_ = 0;  // timers in CAF's clock (see dispatch)
+  uint32_t pending_timers_ = 0;  // sleeps in dues_, cancelled ones included (see dispatch)
   std::unordered_set<caf::actor_addr> monitored_;  // capability actors
 
   // Back-pressure gauge, read and written by senders' threads.

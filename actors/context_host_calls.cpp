@@ -68,18 +68,43 @@ void ContextActor::dispatch(vm::HostRequest& request) {
     }
     ++pending_timers_;
     pending_.emplace(request.id, Pending{});
-    schedule_own(timer_atom::value, request.id, std::chrono::milliseconds(request.delay_ms));
+    schedule_due(request.id, true, request.delay_ms);
     return;
   }
   call_capability(request);
 }
 
-void ContextActor::schedule_own(caf::atom_value type, uint64_t id, caf::timespan delay) {
-  // A century is "never" and keeps the clock's time point from overflowing
-  // (sleep(1e15) would pass int64 nanoseconds).
-  constexpr caf::timespan kNever = std::chrono::hours(24 * 365 * 100);
-  caf::actor_clock& clock = home_system().clock();
-  clock.set_multi_timeout(clock.now() + std::min(delay, kNever), this, type, id);
+caf::actor_clock::time_point ContextActor::schedule_due(uint64_t id, bool sleep, uint64_t delay_ms) {
+  // A century is "never", and clamping the milliseconds before they become
+  // the clock's int64 nanoseconds keeps sleep(1e15) from overflowing.
+  constexpr uint64_t kNeverMs = 100ull * 365 * 24 * 3600 * 1000;
+  const caf::actor_clock::time_point at =
+      home_system().clock().now() + std::chrono::milliseconds(std::min(delay_ms, kNeverMs));
+  dues_.emplace(at, id, sleep);
+  arm_clock();
+  return at;
+}
+
+void ContextActor::arm_clock() {
+  if (dues_.empty()) return;
+  const caf::actor_clock::time_point soonest = std::get<0>(*dues_.begin());
+  if (soonest >= armed_) return;  // fires earlier anyway, and re-arms then
+  armed_ = soonest;
+  home_system().clock().set_ordinary_timeout(soonest, this, timer_atom::value, 0);
+}
+
+void ContextActor::on_due() {
+  armed_ = caf::actor_clock::time_point::max();
+  const caf::actor_clock::time_point now = home_system().clock().now();
+  while (!ended_ && !dues_.empty() && std::get<0>(*dues_.begin()) <= now) {
+    const auto [at, id, sleep] = *dues_.begin();
+    dues_.erase(dues_.begin());
+    if (sleep)
+      on_timer(id);
+    else
+      expire(id);
+  }
+  if (!ended_) arm_clock();
 }
 
 void ContextActor::on_timer(uint64_t id) {
@@ -145,7 +170,7 @@ void ContextActor::call_capability(vm::HostRequest& request) {
   pending_.emplace(request.id, Pending{entry->name, entry->limits.timeout, {}, token, false});
   // A synchronous Function answers before any deadline could pass.
   if (entry->limits.timeout.count() > 0 && entry->kind != CapabilityRegistry::Entry::Kind::Function)
-    schedule_own(deadline_atom::value, request.id, entry->limits.timeout);
+    pending_[request.id].due = schedule_due(request.id, false, uint64_t(entry->limits.timeout.count()));
 
   messages::CapabilityCall call;
   call.context_id = spec_.context_id;
@@ -230,6 +255,7 @@ void ContextActor::answer(uint64_t id, messages::CapabilityResult result) {
   if (Usage* usage = usage_.count(it->second.capability) ? &usage_[it->second.capability] : nullptr)
     if (usage->in_flight > 0) --usage->in_flight;
   const bool timed_out = it->second.timed_out;
+  if (it->second.due != caf::actor_clock::time_point::max()) dues_.erase(Due{it->second.due, id, false});
   pending_.erase(it);
   if (timed_out) return;  // the task already has its Timeout; the slot is free now
   if (result.ok) {

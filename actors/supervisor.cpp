@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
+#include <type_traits>
 #include <unordered_map>
 
 #include <caf/send.hpp>
@@ -53,47 +55,44 @@ class Supervisor : public supervisor_actor::base {
     return {
         [this](spawn_atom, const SandboxSpec& spec) { return on_spawn(spec); },
         [this](load_atom, uint64_t id, const messages::ModuleSource& module) -> caf::result<messages::LoadResult> {
-          if (held(id)) return caf::skip;
+          if (held(id) || spec_.policy.restart == RestartStrategy::RestartFresh)
+            return later<messages::LoadResult>(id, [this, id, module](Live& live, auto& promise) {
+              load_and_remember(live, id, module, promise);
+            });
           Live* live = alive(id);
-          if (!live) return messages::LoadResult{false, {}, {}, not_found(id)};
-          if (spec_.policy.restart != RestartStrategy::RestartFresh)
-            return delegate(live->actor, load_atom::value, module);
-          // Remembered for fresh restarts, once it has loaded.
-          auto promise = make_response_promise<messages::LoadResult>();
-          request(live->actor, caf::infinite, load_atom::value, module)
-              .then(
-                  [this, id, module, promise](messages::LoadResult& r) mutable {
-                    if (r.ok)
-                      if (Live* still = find(id)) still->spec.modules.push_back(module);
-                    promise.deliver(std::move(r));
-                  },
-                  [this, id, promise](caf::error&) mutable {
-                    promise.deliver(messages::LoadResult{false, {}, {}, not_found(id)});
-                  });
-          return promise;
+          if (!live) return gone_reply<messages::LoadResult>(id, not_found(id));
+          return delegate(live->actor, load_atom::value, module);
         },
         [this](run_atom, uint64_t id, const std::string& name, const ValueList& args)
             -> caf::result<messages::TaskResult> {
-          if (held(id)) return caf::skip;
+          if (held(id))
+            return later<messages::TaskResult>(
+                id, [name, args](Live& live, auto& promise) { promise.delegate(live.actor, run_atom::value, name, args); });
           Live* live = alive(id);
-          if (!live) return failed_task(id, not_found(id));
+          if (!live) return gone_reply<messages::TaskResult>(id, not_found(id));
           return delegate(live->actor, run_atom::value, name, args);
         },
         [this](spawn_atom, uint64_t id, const std::string& name, const ValueList& args)
             -> caf::result<messages::Started> {
-          if (held(id)) return caf::skip;
+          if (held(id))
+            return later<messages::Started>(
+                id, [name, args](Live& live, auto& promise) { promise.delegate(live.actor, spawn_atom::value, name, args); });
           Live* live = alive(id);
-          if (!live) return messages::Started{false, 0, not_found(id)};
+          if (!live) return gone_reply<messages::Started>(id, not_found(id));
           return delegate(live->actor, spawn_atom::value, name, args);
         },
         [this](await_atom, uint64_t id, messages::TaskId task) -> caf::result<messages::TaskResult> {
-          if (held(id)) return caf::skip;
+          if (held(id))
+            return later<messages::TaskResult>(
+                id, [task](Live& live, auto& promise) { promise.delegate(live.actor, await_atom::value, task); });
           Live* live = alive(id);
-          if (!live) return failed_task(id, not_found(id));
+          if (!live) return gone_reply<messages::TaskResult>(id, not_found(id));
           return delegate(live->actor, await_atom::value, task);
         },
         [this](cancel_atom, uint64_t id, messages::TaskId task) -> caf::result<bool> {
-          if (held(id)) return caf::skip;
+          if (held(id))
+            return later<bool>(id,
+                               [task](Live& live, auto& promise) { promise.delegate(live.actor, cancel_atom::value, task); });
           Live* live = alive(id);
           if (!live) return false;
           return delegate(live->actor, cancel_atom::value, task);
@@ -101,9 +100,16 @@ class Supervisor : public supervisor_actor::base {
         [this](stats_atom) { return all_reports(); },
         [this](stats_atom, uint64_t id) { return one_report(id); },
         [this](terminate_atom, uint64_t id) -> caf::result<bool> {
-          Live* live = alive(id);
-          if (!live) return false;  // unknown, ended, or already being ended
-          live->terminating = true;
+          Live* live = find(id);
+          // Unknown, already being ended, or ended for good.
+          if (!live || live->terminating || (live->last_word && !held(id))) return false;
+          live->terminating = true;  // no restart, and no replay goes on
+          resume_waiting(id);        // requests held for a restart find it being terminated
+          if (live->last_word) {
+            // Failed and about to be restarted: it stays ended instead.
+            release(*live);
+            return true;
+          }
           auto promise = make_response_promise<bool>();
           request(live->actor, caf::infinite, terminate_atom::value)
               .then([promise](const messages::VmStats&) mutable { promise.deliver(true); },
@@ -127,7 +133,14 @@ class Supervisor : public supervisor_actor::base {
 
   void on_exit() override {
     // The contexts live and die with their supervisor.
-    for (auto& [id, live] : live_) send_exit(live.actor, caf::exit_reason::user_shutdown);
+    std::vector<std::function<void()>> waiting;
+    for (auto& [id, live] : live_) {
+      send_exit(live.actor, caf::exit_reason::user_shutdown);
+      live.terminating = true;
+      for (auto& go_on : live.waiting) waiting.push_back(std::move(go_on));
+      live.waiting.clear();
+    }
+    for (auto& go_on : waiting) go_on();  // answered: being terminated
     live_.clear();
     released_ = 0;
   }
@@ -149,7 +162,12 @@ class Supervisor : public supervisor_actor::base {
     /// Why a restart could not load its modules (the context is ended).
     std::optional<messages::Error> replay_failure;
     std::optional<ContextReport> last_word;
+    /// Requests that arrived while held (see held()), in arrival order.
+    std::deque<std::function<void()>> waiting;
   };
+
+  /// Requests one context may have waiting for its restart.
+  static constexpr size_t kMaxWaiting = 1024;
 
   static messages::TaskResult failed_task(uint64_t id, messages::Error error) {
     messages::TaskResult r;
@@ -177,9 +195,85 @@ class Supervisor : public supervisor_actor::base {
     auto it = live_.find(id);
     if (it == live_.end()) return false;
     const Live& live = it->second;
+    if (live.terminating) return false;
     if (live.replaying) return true;
-    return live.last_word && live.last_word->state == ContextReport::State::Failed && !live.terminating &&
-           restart_due(live);
+    return live.last_word && live.last_word->state == ContextReport::State::Failed && restart_due(live);
+  }
+
+  /// What a request for a gone context is answered with.
+  template <class Reply>
+  static Reply gone_reply(uint64_t id, messages::Error e) {
+    if constexpr (std::is_same_v<Reply, bool>)
+      return false;
+    else if constexpr (std::is_same_v<Reply, messages::TaskResult>)
+      return failed_task(id, std::move(e));
+    else if constexpr (std::is_same_v<Reply, messages::Started>)
+      return messages::Started{false, 0, std::move(e)};
+    else
+      return messages::LoadResult{false, {}, {}, std::move(e)};
+  }
+
+  /// How a request reaches a context that can take it.
+  template <class Reply>
+  using Forward = std::function<void(Live&, caf::typed_response_promise<Reply>&)>;
+
+  /// Answers a request for `id` through a response promise: forwarded now
+  /// if the context can take it, later if it is held (in arrival order,
+  /// at most kMaxWaiting per context), or answered as gone.
+  template <class Reply>
+  caf::result<Reply> later(uint64_t id, Forward<Reply> forward) {
+    if (held(id) && find(id)->waiting.size() >= kMaxWaiting) {
+      messages::Error e = make_error(ErrorCode::QuotaExceeded, "context " + std::to_string(id) +
+                                                                   " is being restarted and already has " +
+                                                                   std::to_string(kMaxWaiting) + " requests waiting");
+      e.context_id = id;
+      e.limit = kMaxWaiting;
+      return gone_reply<Reply>(id, std::move(e));
+    }
+    auto promise = make_response_promise<Reply>();
+    dispatch(id, promise, std::move(forward));
+    return promise;
+  }
+
+  template <class Reply>
+  void dispatch(uint64_t id, caf::typed_response_promise<Reply> promise, Forward<Reply> forward) {
+    if (held(id)) {
+      find(id)->waiting.push_back(
+          [this, id, promise, forward = std::move(forward)]() mutable { dispatch(id, promise, std::move(forward)); });
+      return;
+    }
+    if (Live* live = alive(id))
+      forward(*live, promise);
+    else
+      promise.deliver(gone_reply<Reply>(id, not_found(id)));
+  }
+
+  /// A hold may have ended: the waiting requests go on, in order (those
+  /// still held queue again, in the same order).
+  void resume_waiting(uint64_t id) {
+    Live* live = find(id);
+    if (!live || live->waiting.empty()) return;
+    std::deque<std::function<void()>> waiting = std::move(live->waiting);
+    live->waiting.clear();
+    for (auto& go_on : waiting) go_on();
+  }
+
+  /// A load through the supervisor; under restartFresh the module is
+  /// remembered (for the next restart) once it has loaded.
+  void load_and_remember(Live& live, uint64_t id, const messages::ModuleSource& module,
+                         caf::typed_response_promise<messages::LoadResult>& promise) {
+    if (spec_.policy.restart != RestartStrategy::RestartFresh) {
+      promise.delegate(live.actor, load_atom::value, module);
+      return;
+    }
+    request(live.actor, caf::infinite, load_atom::value, module)
+        .then(
+            [this, id, module, promise](messages::LoadResult& r) mutable {
+              if (r.ok)
+                if (Live* still = find(id)) still->spec.modules.push_back(module);
+              promise.deliver(std::move(r));
+            },
+            [this, id, promise](caf::error&) mutable { promise.deliver(gone_reply<messages::LoadResult>(id, not_found(id))); });
   }
 
   static messages::Error gone(uint64_t id, const ContextReport& r) {
@@ -259,13 +353,18 @@ class Supervisor : public supervisor_actor::base {
     ++released_;
   }
 
-  /// Drops a context from the live table, giving back what it held.
-  void forget(uint64_t id) {
+  /// Drops a context from the live table, giving back what it held, and
+  /// keeps its final report; requests still waiting for it learn it is gone.
+  void forget(uint64_t id, ContextReport report) {
     auto it = live_.find(id);
     if (it == live_.end()) return;
     release(it->second);
     --released_;
+    std::deque<std::function<void()>> waiting = std::move(it->second.waiting);
     live_.erase(it);
+    ended_.push_back(std::move(report));
+    if (ended_.size() > kEndedReportsKept) ended_.pop_front();
+    for (auto& go_on : waiting) go_on();
   }
 
   uint64_t heap_charge(const SandboxSpec& spec) const {
@@ -325,9 +424,7 @@ class Supervisor : public supervisor_actor::base {
                   report.name = failed->spec.name;
                   report.state = ContextReport::State::Failed;
                   report.error = reply.error;
-                  forget(id);
-                  ended_.push_back(std::move(report));
-                  if (ended_.size() > kEndedReportsKept) ended_.pop_front();
+                  forget(id, std::move(report));
                 }
                 promise.deliver(std::move(reply));
                 return;
@@ -374,12 +471,12 @@ class Supervisor : public supervisor_actor::base {
       if (!live->spec.modules.empty()) {
         live->replaying = true;
         replay(id, live->actor.address(), 0);
+      } else {
+        resume_waiting(id);
       }
       return;
     }
-    forget(id);
-    ended_.push_back(std::move(report));
-    if (ended_.size() > kEndedReportsKept) ended_.pop_front();
+    forget(id, std::move(report));
   }
 
   /// Loads a restarted context's modules again, one after another (as at
@@ -391,7 +488,8 @@ class Supervisor : public supervisor_actor::base {
     Live* live = find(id);
     if (!live || live->actor.address() != generation) return;
     if (next == live->spec.modules.size() || live->terminating) {
-      live->replaying = false;  // held requests run now (any consumed message retries them)
+      live->replaying = false;
+      resume_waiting(id);  // they run now, on the restarted context (or learn it is being terminated)
       return;
     }
     request(live->actor, caf::infinite, load_atom::value, live->spec.modules[next])
@@ -399,7 +497,13 @@ class Supervisor : public supervisor_actor::base {
             [this, id, generation, next](messages::LoadResult& r) {
               Live* still = find(id);
               if (!still || still->actor.address() != generation) return;
-              if (r.ok) return replay(id, generation, next + 1);
+              if (r.ok || still->terminating) return replay(id, generation, next + 1);  // (ends the replay if terminating)
+              if (still->last_word) {
+                // It ended on its own while loading (a limit): its down
+                // message decides about another restart, as for any failure.
+                still->replaying = false;
+                return resume_waiting(id);  // they wait on if a restart is due
+              }
               messages::Error why = r.error;
               why.message = "restart failed: module '" + still->spec.modules[next].path +
                             "' no longer loads: " + why.message;
@@ -407,11 +511,14 @@ class Supervisor : public supervisor_actor::base {
               still->terminating = true;
               still->replaying = false;
               caf::anon_send(still->actor, terminate_atom::value);
+              resume_waiting(id);
             },
             [this, id, generation](caf::error&) {
               // The context ended meanwhile; its down message decides.
               Live* still = find(id);
-              if (still && still->actor.address() == generation) still->replaying = false;
+              if (!still || still->actor.address() != generation) return;
+              still->replaying = false;
+              resume_waiting(id);
             });
   }
 

@@ -10,9 +10,11 @@
 // restarted context keeps its id; requests for an unknown or dead id get
 // ContextNotFound. A restart loads the modules again one by one, and
 // requests for the id that arrive from the failure until the last module is
-// back wait for it (they are answered by the new context); a module that no
-// longer loads ends the context for good, reported as Failed with
-// "restart failed: module '...' no longer loads: ...".
+// back wait for it, in order (at most 1,024 per context; more are refused
+// with QuotaExceeded), and are answered by the new context. A module that
+// no longer loads ends the context for good, reported as Failed with
+// "restart failed: module '...' no longer loads: ...". terminate(id) during
+// a restart ends it at once (waiting requests learn it is being terminated).
 //
 //   spawn(SandboxSpec)             -> SpawnReply   the context's id and actor
 //   load(id, ModuleSource)         -> LoadResult   (also remembered for restarts)

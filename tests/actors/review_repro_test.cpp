@@ -155,7 +155,11 @@ TEST(ReviewRepro, EndedContextIsFreedEvenWithATimerPending) {
   auto registry = std::make_shared<CapabilityRegistry>();
   CapabilityLimits hour;
   hour.timeout = std::chrono::hours(1);
-  registry->add("quick", [](const CapabilityCall&) { return Value(1); }, hour);
+  // Answers at once, but from the host's side (async): the call is under
+  // its 1 h deadline until the answer arrives.
+  registry->add_async(
+      "quick", [](const CapabilityCall&, CapabilityRegistry::Reply reply) { reply(CapabilityResult::success(Value(1))); },
+      hour);
   std::vector<CapabilityRegistry::Reply> kept;  // the host keeps its Replies and never answers
   std::mutex kept_mutex;
   registry->add_async(
@@ -202,7 +206,7 @@ TEST(ReviewRepro, EndedContextIsFreedEvenWithATimerPending) {
     kept.clear();
   }
   EXPECT_TRUE(freed(sleeper)) << "an ended context with a pending sleep is kept alive by CAF's clock";
-  EXPECT_TRUE(freed(caller)) << "an ended context that made a synchronous call under a 1 h timeout is kept alive";
+  EXPECT_TRUE(freed(caller)) << "an ended context that made a call under a 1 h timeout is kept alive";
 }
 
 // --- 4. cancelled sleepers leave pending_ entries and clock entries behind -----------------------
@@ -414,13 +418,13 @@ TEST(ReviewRepro, ForgedCapabilityReplyIsIgnored) {
     std::lock_guard lock(mutex);
     return held.size() == 1;
   }));
-  // Guessable ids with guessed tokens; and the internal timer / deadline /
-  // resume messages, which only count from the context itself.
+  // Guessable ids with guessed tokens; and the internal timer and resume
+  // messages, which only count from the context itself.
   for (uint64_t id = 1; id <= 64; ++id) {
     for (uint64_t token : {uint64_t(0), id, ~uint64_t(0)})
       caf::anon_send(c, reply_atom::value, id, token, CapabilityResult::success(Value("forged")));
-    caf::anon_send(c, deadline_atom::value, id);
-    caf::anon_send(c, timer_atom::value, id);
+    caf::anon_send(c, timer_atom::value);
+    caf::anon_send(caf::actor_cast<caf::actor>(c), caf::timeout_msg{timer_atom::value, id});  // as the clock would, from someone else
     caf::anon_send(c, resume_atom::value);
   }
   {
