@@ -11,9 +11,14 @@
 // that keeps sending itself messages never gives its thread back; configure()
 // in actors/runtime.hpp sets it.)
 //
-// The internal messages only count from the context itself (a resume,
-// timer or deadline from anyone else is ignored) or, for capability
-// answers, with the call's unguessable token.
+// The internal messages only count from the context itself (a resume or
+// timer from anyone else is ignored) or, for capability answers, with the
+// call's unguessable token. Sleeps and capability deadlines share one CAF
+// clock timeout per context, which CAF drops when the actor quits: nothing
+// pending keeps an ended context alive.
+//
+// Scheduling: configure() installs the hostFirst scheduler, under which any
+// other actor runs before waiting context slices (host_first_scheduling.hpp).
 //
 // Requests (all replies are data; nothing throws across the boundary):
 //   load(ModuleSource)            -> LoadResult   after the module's top-level code ran
