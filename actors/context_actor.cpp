@@ -187,8 +187,7 @@ ContextActor::behavior_type ContextActor::make_behavior() {
 }
 
 void ContextActor::release_payload(uint64_t bytes) {
-  if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited)
-    queued_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+  if (budgeted()) queued_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
 }
 
 caf::result<messages::LoadResult> ContextActor::on_load(const messages::ModuleSource& module) {
@@ -415,8 +414,7 @@ void ContextActor::deliver_finished() {
       // (a failure's error text included).
       uint64_t bytes = payload_size(r);
       unclaimed_bytes_ += bytes;
-      if (spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited)
-        queued_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+      if (budgeted()) queued_bytes_.fetch_add(bytes, std::memory_order_relaxed);
       unclaimed_.emplace(done.id, std::move(r));
     }
   }
@@ -424,8 +422,7 @@ void ContextActor::deliver_finished() {
 
 void ContextActor::publish_heap_use() {
   // Only admission control (enqueue) reads it, and only under a finite budget.
-  if (vm_ && spec_.options.max_heap_bytes != messages::VmOptions::kUnlimited)
-    heap_used_.store(vm_->heap_bytes_used(), std::memory_order_relaxed);
+  if (vm_ && budgeted()) heap_used_.store(vm_->heap_bytes_used(), std::memory_order_relaxed);
 }
 
 messages::VmStats ContextActor::current_stats() const {

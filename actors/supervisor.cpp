@@ -63,40 +63,16 @@ class Supervisor : public supervisor_actor::base {
           if (!live) return gone_reply<messages::LoadResult>(id, not_found(id));
           return delegate(live->actor, load_atom::value, module);
         },
-        [this](run_atom, uint64_t id, const std::string& name, const ValueList& args)
-            -> caf::result<messages::TaskResult> {
-          if (held(id))
-            return later<messages::TaskResult>(
-                id, [name, args](Live& live, auto& promise) { promise.delegate(live.actor, run_atom::value, name, args); });
-          Live* live = alive(id);
-          if (!live) return gone_reply<messages::TaskResult>(id, not_found(id));
-          return delegate(live->actor, run_atom::value, name, args);
+        [this](run_atom verb, uint64_t id, const std::string& name, const ValueList& args) {
+          return route<messages::TaskResult>(id, verb, name, args);
         },
-        [this](spawn_atom, uint64_t id, const std::string& name, const ValueList& args)
-            -> caf::result<messages::Started> {
-          if (held(id))
-            return later<messages::Started>(
-                id, [name, args](Live& live, auto& promise) { promise.delegate(live.actor, spawn_atom::value, name, args); });
-          Live* live = alive(id);
-          if (!live) return gone_reply<messages::Started>(id, not_found(id));
-          return delegate(live->actor, spawn_atom::value, name, args);
+        [this](spawn_atom verb, uint64_t id, const std::string& name, const ValueList& args) {
+          return route<messages::Started>(id, verb, name, args);
         },
-        [this](await_atom, uint64_t id, messages::TaskId task) -> caf::result<messages::TaskResult> {
-          if (held(id))
-            return later<messages::TaskResult>(
-                id, [task](Live& live, auto& promise) { promise.delegate(live.actor, await_atom::value, task); });
-          Live* live = alive(id);
-          if (!live) return gone_reply<messages::TaskResult>(id, not_found(id));
-          return delegate(live->actor, await_atom::value, task);
+        [this](await_atom verb, uint64_t id, messages::TaskId task) {
+          return route<messages::TaskResult>(id, verb, task);
         },
-        [this](cancel_atom, uint64_t id, messages::TaskId task) -> caf::result<bool> {
-          if (held(id))
-            return later<bool>(id,
-                               [task](Live& live, auto& promise) { promise.delegate(live.actor, cancel_atom::value, task); });
-          Live* live = alive(id);
-          if (!live) return false;
-          return delegate(live->actor, cancel_atom::value, task);
-        },
+        [this](cancel_atom verb, uint64_t id, messages::TaskId task) { return route<bool>(id, verb, task); },
         [this](stats_atom) { return all_reports(); },
         [this](stats_atom, uint64_t id) { return one_report(id); },
         [this](terminate_atom, uint64_t id) -> caf::result<bool> {
@@ -133,14 +109,11 @@ class Supervisor : public supervisor_actor::base {
 
   void on_exit() override {
     // The contexts live and die with their supervisor.
-    std::vector<std::function<void()>> waiting;
     for (auto& [id, live] : live_) {
       send_exit(live.actor, caf::exit_reason::user_shutdown);
       live.terminating = true;
-      for (auto& go_on : live.waiting) waiting.push_back(std::move(go_on));
-      live.waiting.clear();
     }
-    for (auto& go_on : waiting) go_on();  // answered: being terminated
+    for (auto& [id, live] : live_) resume_waiting(id);  // answered: being terminated
     live_.clear();
     released_ = 0;
   }
@@ -157,7 +130,7 @@ class Supervisor : public supervisor_actor::base {
     /// (decided at its last word; its down message is still to come).
     bool released = false;
     /// A fresh restart is loading the modules again: requests for this id
-    /// wait in the mailbox (skipped) so they find every module loaded.
+    /// wait (in `waiting`) so they find every module loaded.
     bool replaying = false;
     /// Why a restart could not load its modules (the context is ended).
     std::optional<messages::Error> replay_failure;
@@ -189,8 +162,9 @@ class Supervisor : public supervisor_actor::base {
 
   /// True while a request for `id` must wait: its context failed and is
   /// about to be restarted, or a restart is loading its modules again.
-  /// Such requests are skipped: they stay in the mailbox, in order, and CAF
-  /// offers them again after each message this actor handles.
+  /// Such requests wait in the context's `waiting` queue, in order (not
+  /// caf::skip: CAF 0.17.6 retries a skipped message only when another
+  /// message of the same priority is handled).
   bool held(uint64_t id) const {
     auto it = live_.find(id);
     if (it == live_.end()) return false;
@@ -246,6 +220,16 @@ class Supervisor : public supervisor_actor::base {
       forward(*live, promise);
     else
       promise.deliver(gone_reply<Reply>(id, not_found(id)));
+  }
+
+  /// Delegates a request to context `id` (the context answers the caller
+  /// directly); held, it waits; gone, it gets the gone reply.
+  template <class Reply, class... Ts>
+  caf::result<Reply> route(uint64_t id, const Ts&... xs) {
+    if (held(id)) return later<Reply>(id, [xs...](Live& live, auto& promise) { promise.delegate(live.actor, xs...); });
+    Live* live = alive(id);
+    if (!live) return gone_reply<Reply>(id, not_found(id));
+    return delegate(live->actor, xs...);
   }
 
   /// A hold may have ended: the waiting requests go on, in order (those

@@ -22,7 +22,9 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/expected.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
 
 #include "actors/context_actor.hpp"
 #include "actors/runtime.hpp"
@@ -200,6 +202,13 @@ inline ReportList reports(caf::actor_system& s, const supervisor_actor& sup) {
 inline bool terminate(caf::actor_system& s, const supervisor_actor& sup, uint64_t id) {
   return call<bool>(s, sup, terminate_atom::value, id);
 }
+
+/// Stops a supervisor at the end of a test: ~actor_system waits for every
+/// running actor, and a supervisor runs until it is told to stop.
+struct StopAtEnd {
+  supervisor_actor sup;
+  ~StopAtEnd() { caf::anon_send_exit(sup, caf::exit_reason::user_shutdown); }
+};
 
 /// Options with a small heap and nothing else changed.
 inline messages::VmOptions with_heap(uint64_t bytes) {

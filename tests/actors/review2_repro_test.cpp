@@ -24,11 +24,6 @@ namespace {
 using namespace test;  // NOLINT: test helpers
 using State = messages::ContextReport::State;
 
-struct StopAtEnd {
-  supervisor_actor sup;
-  ~StopAtEnd() { caf::anon_send_exit(sup, caf::exit_reason::user_shutdown); }
-};
-
 // --- 1. schedule_own clamps after the conversion has already overflowed -------------------------
 // context_host_calls.cpp:71 converts milliseconds(delay_ms) to caf::timespan
 // (int64 ns) at the call, before schedule_own's std::min(delay, kNever):

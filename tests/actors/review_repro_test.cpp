@@ -45,14 +45,6 @@ uint64_t resident_bytes() {
   return uint64_t(pages_resident) * uint64_t(sysconf(_SC_PAGESIZE));
 }
 
-/// Stops a supervisor at the end of a test. Needed: its contexts hold it
-/// strongly (ContextSpec::reporter) and it holds them, so dropping the last
-/// handle never ends it, and ~actor_system would wait forever.
-struct StopAtEnd {
-  supervisor_actor sup;
-  ~StopAtEnd() { caf::anon_send_exit(sup, caf::exit_reason::user_shutdown); }
-};
-
 /// Polls a context until no task is live (every spawned task has ended).
 bool all_tasks_ended(caf::actor_system& sys, const context_actor& c) {
   return eventually([&] { return stats(sys, c).tasks == 0; });
