@@ -1,8 +1,9 @@
-// Language test driver: every tests/lang/**/*.raya file is one GoogleTest
-// test (and, through tests/CMakeLists.txt, one CTest test named
-// lang/<path>). The driver runs `raya run [flags] FILE` as a subprocess, with
-// the working directory tests/lang and FILE the path relative to it, and
-// checks the expectations written as comments in the file:
+// Language test driver: every tests/lang/**/*.raya and tests/hostile/**/*.raya
+// file is one GoogleTest test (and, through tests/CMakeLists.txt, one CTest
+// test named lang/<path> or hostile/<path>). The driver runs
+// `raya run [flags] FILE` as a subprocess, with the working directory the
+// suite's folder (tests/lang or tests/hostile) and FILE the path relative to
+// it, and checks the expectations written as comments in the file:
 //
 //   // expect: TEXT               one stdout line (console.log output), in
 //                                 order; stdout must be exactly these lines.
@@ -18,6 +19,12 @@
 //   // expect exit: N             the exit status (e.g. 3 for a resource limit);
 //                                 overrides the status implied above.
 //   // expect stderr: TEXT        stderr contains TEXT (any number of these).
+//   // expect stderr lacks: TEXT  stderr does not contain TEXT (any number).
+//   // expect steps at most: N    the run's stepsExecuted is at most N.
+//   // expect heap at most: N     the run's peakHeapBytes is at most N.
+//                                 (For these two the driver adds --stats and
+//                                 reads the JSON object on stderr's last line.)
+//   // expect output at most: N   stdout and stderr together are at most N bytes.
 //   // args: --max-steps 1000     extra command-line flags (split on spaces).
 //   // node: ...                  ignored here; read by lang/check_with_node.js.
 //
@@ -31,12 +38,16 @@
 // relative path, are modules: they are not run on their own.
 //
 // A hanging program is killed after RAYA_LANG_TEST_TIMEOUT seconds (default
-// from the build: 10, more for sanitizer and GC-stress builds).
+// from the build: 10, more for sanitizer and GC-stress builds), and a chatty
+// one as soon as it has written more than kOutputCapBytes: the hostile suite
+// runs programs written to hurt their host, and this process is a host too.
 // RAYA_LANG_TEST_BINARY, if set, replaces the raya binary chosen at build time.
 //
-// Usage: raya_lang_tests [gtest flags] [RELATIVE_PATH.raya ...]
-// With paths, only those files are registered (CTest runs one file per
-// process); without, every file under tests/lang is.
+// Usage: raya_lang_tests [gtest flags] [[SUITE/]RELATIVE_PATH.raya ...]
+// SUITE is `lang` (the default, so `classes/fields.raya` still names
+// tests/lang/classes/fields.raya) or `hostile`. With paths, only those files
+// are registered (CTest runs one file per process); without, every file of
+// both suites is.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -44,6 +55,7 @@
 #include <boost/json/value.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -71,6 +83,9 @@
 #ifndef RAYA_LANG_TEST_DIR
 #error "RAYA_LANG_TEST_DIR must name tests/lang"
 #endif
+#ifndef RAYA_HOSTILE_TEST_DIR
+#error "RAYA_HOSTILE_TEST_DIR must name tests/hostile"
+#endif
 #ifndef RAYA_LANG_TEST_TIMEOUT_S
 #define RAYA_LANG_TEST_TIMEOUT_S 10
 #endif
@@ -89,6 +104,10 @@ struct Expectations {
   std::optional<std::string> compile_error;  // "LINE:COL: message"
   std::optional<int> exit_status;
   std::vector<std::string> stderr_contains;
+  std::vector<std::string> stderr_lacks;
+  std::optional<uint64_t> max_steps;         // stepsExecuted at most
+  std::optional<uint64_t> max_heap;          // peakHeapBytes at most
+  std::optional<uint64_t> max_output_bytes;  // stdout + stderr at most
   std::vector<std::string> args;
   std::vector<std::string> problems;  // malformed directives, reported as failures
 };
@@ -130,6 +149,18 @@ std::string read_file(const fs::path& path) {
   return out.str();
 }
 
+// A bound: digits, with `_` allowed as a separator (`5_000_000`).
+std::optional<uint64_t> parse_bound(const std::string& text) {
+  std::string digits;
+  for (char c : text) {
+    if (c == '_') continue;
+    if (c < '0' || c > '9') return std::nullopt;
+    digits += c;
+  }
+  if (digits.empty() || digits.size() > 19) return std::nullopt;
+  return std::stoull(digits);
+}
+
 // A directive is `//`, optional spaces, then `expect`, `args:` or `node:`.
 // Everything after the directive's colon (minus one space) is its text; for
 // `expect:` lines it is kept byte for byte (trailing spaces dropped).
@@ -165,6 +196,16 @@ Expectations parse_expectations(const std::string& source) {
       }
     } else if (kind == "expect stderr") {
       e.stderr_contains.push_back(trim(text));
+    } else if (kind == "expect stderr lacks") {
+      if (trim(text).empty()) e.problems.push_back(where() + "`expect stderr lacks` wants a text");
+      e.stderr_lacks.push_back(trim(text));
+    } else if (kind == "expect steps at most" || kind == "expect heap at most" ||
+               kind == "expect output at most") {
+      std::optional<uint64_t>& bound =
+          kind == "expect steps at most" ? e.max_steps : kind == "expect heap at most" ? e.max_heap : e.max_output_bytes;
+      if (bound) e.problems.push_back(where() + "second `" + kind + "`");
+      bound = parse_bound(trim(text));
+      if (!bound) e.problems.push_back(where() + "`" + kind + "` wants a whole number (digits, `_` allowed)");
     } else if (kind == "args") {
       for (std::string& word : split_words(text)) e.args.push_back(std::move(word));
     } else if (kind == "node") {
@@ -215,14 +256,21 @@ bool same_json(const std::string& expected, const std::string& actual) {
 // Subprocess
 
 struct ProcessResult {
-  int exit_status = -1;     // valid when !signalled && !timed_out
+  int exit_status = -1;     // valid when !signalled && !timed_out && !output_capped
   int signal_number = 0;    // valid when signalled
   bool signalled = false;
   bool timed_out = false;
+  bool output_capped = false;  // killed for writing more than kOutputCapBytes
   bool spawn_failed = false;
+  uint64_t output_bytes = 0;   // stdout + stderr as written (before any cut)
   std::string out;
   std::string err;
 };
+
+// The most a program may write to stdout and stderr together before it is
+// killed, and the most of each stream this process reads back. Far above any
+// test's output, far below what would hurt the test process or the machine.
+constexpr uint64_t kOutputCapBytes = 4u << 20;
 
 double timeout_seconds() {
   if (const char* env = std::getenv("RAYA_LANG_TEST_TIMEOUT")) {
@@ -238,22 +286,45 @@ std::string raya_binary() {
   return env && *env ? std::string(env) : std::string(RAYA_BINARY);
 }
 
-std::string make_temp_file(int& fd) {
+// An unlinked temp file: nothing is left behind whatever happens to us.
+int make_temp_file() {
   std::string path = (fs::temp_directory_path() / "raya-lang-XXXXXX").string();
-  fd = ::mkstemp(path.data());
-  return path;
+  int fd = ::mkstemp(path.data());
+  if (fd >= 0) ::unlink(path.c_str());
+  return fd;
+}
+
+uint64_t file_size(int fd) {
+  struct stat st {};
+  return ::fstat(fd, &st) == 0 ? uint64_t(st.st_size) : 0;
+}
+
+// At most `limit` bytes from the start of the file.
+std::string read_capped(int fd, uint64_t limit) {
+  std::string text(std::min(file_size(fd), limit), '\0');
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::pread(fd, text.data() + done, text.size() - done, off_t(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += size_t(n);
+  }
+  text.resize(done);
+  return text;
 }
 
 // Runs argv in cwd with stdout and stderr going to temp files (no pipes, so
 // a chatty program cannot deadlock against us), kills its whole process
-// group after the timeout, and caps its output and address space so a
-// runaway program fails its test instead of the machine.
+// group after the timeout or once it has written more than kOutputCapBytes,
+// and caps its file size and address space so a runaway program fails its
+// test instead of the machine.
 ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& cwd, double timeout_s) {
   ProcessResult result;
-  int out_fd = -1, err_fd = -1;
-  const std::string out_path = make_temp_file(out_fd);
-  const std::string err_path = make_temp_file(err_fd);
+  const int out_fd = make_temp_file();
+  const int err_fd = make_temp_file();
   if (out_fd < 0 || err_fd < 0) {
+    if (out_fd >= 0) ::close(out_fd);
+    if (err_fd >= 0) ::close(err_fd);
     result.spawn_failed = true;
     result.err = "cannot create temp files";
     return result;
@@ -270,7 +341,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
     ::dup2(null_fd, 0);
     ::dup2(out_fd, 1);
     ::dup2(err_fd, 2);
-    rlimit file_limit{64L << 20, 64L << 20};
+    // A backstop for the polling below: between two polls a program cannot
+    // write more than this to either stream (it gets SIGXFSZ / EFBIG).
+    rlimit file_limit{4 * kOutputCapBytes, 4 * kOutputCapBytes};
     ::setrlimit(RLIMIT_FSIZE, &file_limit);
 #ifndef RAYA_LANG_TEST_SANITIZED
     // Sanitizers reserve terabytes of address space; elsewhere 8 GiB is far
@@ -283,9 +356,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
     ::dprintf(2, "cannot exec %s\n", c_argv[0]);
     ::_exit(127);
   }
-  ::close(out_fd);
-  ::close(err_fd);
   if (pid < 0) {
+    ::close(out_fd);
+    ::close(err_fd);
     result.spawn_failed = true;
     result.err = "fork failed";
     return result;
@@ -296,15 +369,23 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
                         std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
   int status = 0;
   auto pause = std::chrono::microseconds(200);
+  auto kill_group = [&] {
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  };
   for (;;) {
     pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
     if (done < 0 && errno != EINTR) break;
+    if (file_size(out_fd) + file_size(err_fd) > kOutputCapBytes) {
+      result.output_capped = true;
+      kill_group();
+      break;
+    }
     if (std::chrono::steady_clock::now() >= deadline) {
       result.timed_out = true;
-      ::kill(-pid, SIGKILL);
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
+      kill_group();
       break;
     }
     std::this_thread::sleep_for(pause);
@@ -312,7 +393,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
   }
   ::kill(-pid, SIGKILL);  // anything the program left behind in its group
 
-  if (!result.timed_out) {
+  if (!result.timed_out && !result.output_capped) {
     if (WIFEXITED(status)) {
       result.exit_status = WEXITSTATUS(status);
     } else if (WIFSIGNALED(status)) {
@@ -320,16 +401,24 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
       result.signal_number = WTERMSIG(status);
     }
   }
-  result.out = read_file(out_path);
-  result.err = read_file(err_path);
-  ::unlink(out_path.c_str());
-  ::unlink(err_path.c_str());
+  result.output_bytes = file_size(out_fd) + file_size(err_fd);
+  if (result.output_bytes > kOutputCapBytes && !result.output_capped && !result.timed_out) {
+    // It finished between two polls, but wrote too much all the same.
+    result.output_capped = true;
+  }
+  result.out = read_capped(out_fd, kOutputCapBytes);
+  result.err = read_capped(err_fd, kOutputCapBytes);
+  ::close(out_fd);
+  ::close(err_fd);
   return result;
 }
 
 std::string describe_status(const ProcessResult& r) {
   if (r.spawn_failed) return "could not start (" + r.err + ")";
   if (r.timed_out) return "timed out (killed)";
+  if (r.output_capped)
+    return "killed after writing " + std::to_string(r.output_bytes) + " bytes (more than the driver's cap of " +
+           std::to_string(kOutputCapBytes) + ")";
   if (r.signalled) return std::string("killed by signal ") + ::strsignal(r.signal_number);
   return "exit status " + std::to_string(r.exit_status);
 }
@@ -343,33 +432,75 @@ std::string shell_quote(const std::vector<std::string>& argv) {
   return line;
 }
 
+// At most `limit` bytes of a stream for a failure message, cut in the middle.
+std::string clip(const std::string& text, size_t limit = 4096) {
+  if (text.size() <= limit) return text;
+  return text.substr(0, limit / 2) + "\n  [... " + std::to_string(text.size() - limit) + " bytes cut ...]\n" +
+         text.substr(text.size() - limit / 2);
+}
+
+// The `--stats` object: the last non-empty stderr line, parsed as JSON.
+std::optional<boost::json::object> stats_of(const std::string& err) {
+  std::vector<std::string> lines = split_lines(err);
+  while (!lines.empty() && trim(lines.back()).empty()) lines.pop_back();
+  if (lines.empty()) return std::nullopt;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(lines.back(), ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return v.as_object();
+}
+
+std::optional<uint64_t> stat_field(const boost::json::object& stats, const char* key) {
+  const boost::json::value* v = stats.if_contains(key);
+  if (!v) return std::nullopt;
+  if (v->is_uint64()) return v->as_uint64();
+  if (v->is_int64() && v->as_int64() >= 0) return uint64_t(v->as_int64());
+  return std::nullopt;
+}
+
 // ---------------------------------------------------------------------------
 // The test
 
+// A folder of .raya files run the same way: tests/lang (behaviour) or
+// tests/hostile (programs written to hurt the host).
+struct Suite {
+  std::string name;
+  fs::path root;
+};
+
+const std::vector<Suite>& suites() {
+  static const std::vector<Suite> all = {{"lang", RAYA_LANG_TEST_DIR}, {"hostile", RAYA_HOSTILE_TEST_DIR}};
+  return all;
+}
+
 class LangTest : public testing::Test {
  public:
-  explicit LangTest(std::string relative_path) : relative_path_(std::move(relative_path)) {}
+  LangTest(Suite suite, std::string relative_path)
+      : suite_(std::move(suite)), relative_path_(std::move(relative_path)) {}
 
   void TestBody() override {
-    const fs::path root = RAYA_LANG_TEST_DIR;
+    const fs::path& root = suite_.root;
     const std::string source = read_file(root / relative_path_);
     const Expectations e = parse_expectations(source);
     for (const std::string& problem : e.problems) ADD_FAILURE() << relative_path_ << ": " << problem;
     if (!e.problems.empty()) return;
 
+    const bool wants_stats = e.max_steps || e.max_heap;
     std::vector<std::string> argv = {raya_binary(), "run"};
     if (e.result_json) argv.push_back("--print-result");
+    if (wants_stats) argv.push_back("--stats");
     argv.insert(argv.end(), e.args.begin(), e.args.end());
     argv.push_back(relative_path_);
 
     const ProcessResult r = run_process(argv, root, timeout_seconds());
     const std::string context = "\n  command: (cd " + root.string() + " && " + shell_quote(argv) +
-                                ")\n  status:  " + describe_status(r) + "\n  stdout:\n" + r.out +
-                                "\n  stderr:\n" + r.err;
+                                ")\n  status:  " + describe_status(r) + "\n  stdout:\n" + clip(r.out) +
+                                "\n  stderr:\n" + clip(r.err);
 
     ASSERT_FALSE(r.spawn_failed) << context;
     ASSERT_FALSE(r.timed_out) << "the program did not finish within " << timeout_seconds()
                               << " s (RAYA_LANG_TEST_TIMEOUT)" << context;
+    ASSERT_FALSE(r.output_capped) << "the program's output was cut off" << context;
     ASSERT_FALSE(r.signalled) << "the raya process crashed" << context;
 
     int expected_status = 0;
@@ -378,9 +509,16 @@ class LangTest : public testing::Test {
     if (e.exit_status) expected_status = *e.exit_status;
     EXPECT_EQ(r.exit_status, expected_status) << context;
 
+    if (e.max_output_bytes) {
+      EXPECT_LE(r.output_bytes, *e.max_output_bytes) << "stdout + stderr are too long" << context;
+    }
+
+    std::string err_text = r.err;
+    if (wants_stats) check_stats(e, r, context, err_text);
+
     check_stdout(e, r, context);
 
-    const std::vector<std::string> err_lines = split_lines(r.err);
+    const std::vector<std::string> err_lines = split_lines(err_text);
     if (e.runtime_error) {
       const std::string pattern = "error: " + *e.runtime_error;
       const std::string first = err_lines.empty() ? std::string() : err_lines.front();
@@ -398,10 +536,36 @@ class LangTest : public testing::Test {
       EXPECT_TRUE(found) << "no stderr line matches\n    " << pattern << context;
     }
     for (const std::string& text : e.stderr_contains)
-      EXPECT_NE(r.err.find(text), std::string::npos) << "stderr should contain `" << text << "`" << context;
+      EXPECT_NE(err_text.find(text), std::string::npos) << "stderr should contain `" << text << "`" << context;
+    for (const std::string& text : e.stderr_lacks)
+      EXPECT_EQ(err_text.find(text), std::string::npos) << "stderr should not contain `" << text << "`" << context;
   }
 
  private:
+  // Checks the bounds against the `--stats` line, then drops that line from
+  // `err_text` so the other stderr expectations see only the program's.
+  void check_stats(const Expectations& e, const ProcessResult& r, const std::string& context, std::string& err_text) {
+    const std::optional<boost::json::object> stats = stats_of(r.err);
+    if (!stats) {
+      ADD_FAILURE() << "no --stats JSON object on the last stderr line" << context;
+      return;
+    }
+    auto check = [&](const std::optional<uint64_t>& bound, const char* key) {
+      if (!bound) return;
+      const std::optional<uint64_t> value = stat_field(*stats, key);
+      if (!value) {
+        ADD_FAILURE() << "--stats has no whole number `" << key << "`" << context;
+        return;
+      }
+      EXPECT_LE(*value, *bound) << key << " is over the file's bound" << context;
+    };
+    check(e.max_steps, "stepsExecuted");
+    check(e.max_heap, "peakHeapBytes");
+    const size_t end = err_text.find_last_not_of("\r\n");
+    const size_t line_start = end == std::string::npos ? 0 : err_text.rfind('\n', end);
+    err_text.resize(line_start == std::string::npos ? 0 : line_start + 1);
+  }
+
   void check_stdout(const Expectations& e, const ProcessResult& r, const std::string& context) {
     std::vector<std::string> lines = split_lines(r.out);
     if (e.result_json) {
@@ -413,22 +577,23 @@ class LangTest : public testing::Test {
       const std::string result = lines.back();
       lines.pop_back();
       EXPECT_TRUE(same_json(*e.result_json, result))
-          << "result\n    " << result << "\n  should be\n    " << *e.result_json << context;
+          << "result\n    " << clip(result, 4096) << "\n  should be\n    " << *e.result_json << context;
     }
     const size_t common = std::min(lines.size(), e.stdout_lines.size());
     for (size_t i = 0; i < common; ++i) {
       if (lines[i] != e.stdout_lines[i]) {
-        ADD_FAILURE() << "stdout line " << i + 1 << "\n    " << lines[i] << "\n  should be\n    "
+        ADD_FAILURE() << "stdout line " << i + 1 << "\n    " << clip(lines[i], 4096) << "\n  should be\n    "
                       << e.stdout_lines[i] << context;
         return;
       }
     }
     if (lines.size() > common)
-      ADD_FAILURE() << "unexpected extra stdout line " << common + 1 << ": " << lines[common] << context;
+      ADD_FAILURE() << "unexpected extra stdout line " << common + 1 << ": " << clip(lines[common], 4096) << context;
     else if (e.stdout_lines.size() > common)
       ADD_FAILURE() << "missing stdout line " << common + 1 << ": " << e.stdout_lines[common] << context;
   }
 
+  Suite suite_;
   std::string relative_path_;
 };
 
@@ -436,7 +601,8 @@ class LangTest : public testing::Test {
 // reported as skipped, since it only makes sense imported.
 class SkippedModule : public LangTest {
  public:
-  SkippedModule(std::string path, std::string reason) : LangTest(std::move(path)), reason_(std::move(reason)) {}
+  SkippedModule(Suite suite, std::string path, std::string reason)
+      : LangTest(std::move(suite), std::move(path)), reason_(std::move(reason)) {}
   void TestBody() override { GTEST_SKIP() << reason_; }
 
  private:
@@ -445,7 +611,7 @@ class SkippedModule : public LangTest {
 
 class MissingFile : public LangTest {
  public:
-  explicit MissingFile(std::string path) : LangTest(path), path_(std::move(path)) {}
+  MissingFile(Suite suite, std::string path) : LangTest(suite, path), path_(suite.name + "/" + path) {}
   void TestBody() override { ADD_FAILURE() << "no such test file: " << path_; }
 
  private:
@@ -461,8 +627,8 @@ bool in_support_folder(const fs::path& relative) {
   return false;
 }
 
-// Relative paths (from tests/lang) of every file some test imports with a
-// relative specifier: `from "./x.raya"`, `import "../y.raya"`.
+// Relative paths (from the suite's root) of every file some test imports
+// with a relative specifier: `from "./x.raya"`, `import "../y.raya"`.
 std::set<std::string> imported_modules(const fs::path& root, const std::vector<fs::path>& files) {
   static const std::regex import_spec(R"((?:from|import)\s*\(?\s*["'](\.\.?/[^"']+)["'])");
   std::set<std::string> imported;
@@ -487,37 +653,51 @@ std::vector<fs::path> all_test_files(const fs::path& root) {
   return files;
 }
 
-void register_tests(const std::vector<std::string>& requested) {
-  const fs::path root = RAYA_LANG_TEST_DIR;
-  const std::vector<fs::path> files = all_test_files(root);
-  const std::set<std::string> modules = imported_modules(root, files);
-
-  std::vector<std::string> chosen;
-  if (requested.empty()) {
-    for (const fs::path& f : files) chosen.push_back(f.generic_string());
-  } else {
-    chosen = requested;
+// `hostile/x.raya` names a file of the hostile suite, `lang/x.raya` or a
+// bare `x.raya` one of tests/lang.
+std::pair<const Suite*, std::string> suite_of(const std::string& requested) {
+  for (const Suite& suite : suites()) {
+    const std::string prefix = suite.name + "/";
+    if (requested.compare(0, prefix.size(), prefix) == 0) return {&suite, requested.substr(prefix.size())};
   }
-  for (const std::string& path : chosen) {
-    const fs::path relative(path);
-    const std::string file = (root / relative).string();
-    std::string skip_reason;
-    if (in_support_folder(relative)) skip_reason = "module in a _support/ folder, imported by other tests";
-    if (modules.count(relative.lexically_normal().generic_string()))
-      skip_reason = "module imported by another test";
-    if (!skip_reason.empty()) {
-      if (requested.empty()) continue;  // a full run simply leaves modules out
-      testing::RegisterTest("lang", path.c_str(), nullptr, nullptr, file.c_str(), 1,
-                            [=]() -> LangTest* { return new SkippedModule(path, skip_reason); });
+  return {&suites().front(), requested};
+}
+
+void register_test(const Suite& suite, const std::string& path, const std::set<std::string>& modules,
+                   bool explicitly_requested) {
+  const fs::path relative(path);
+  const std::string file = (suite.root / relative).string();
+  const char* group = suite.name.c_str();
+  std::string skip_reason;
+  if (in_support_folder(relative)) skip_reason = "module in a _support/ folder, imported by other tests";
+  if (modules.count(relative.lexically_normal().generic_string())) skip_reason = "module imported by another test";
+  if (!skip_reason.empty()) {
+    if (!explicitly_requested) return;  // a full run simply leaves modules out
+    testing::RegisterTest(group, path.c_str(), nullptr, nullptr, file.c_str(), 1,
+                          [=]() -> LangTest* { return new SkippedModule(suite, path, skip_reason); });
+    return;
+  }
+  if (!fs::is_regular_file(suite.root / relative)) {
+    testing::RegisterTest(group, path.c_str(), nullptr, nullptr, file.c_str(), 1,
+                          [=]() -> LangTest* { return new MissingFile(suite, path); });
+    return;
+  }
+  testing::RegisterTest(group, path.c_str(), nullptr, nullptr, file.c_str(), 1,
+                        [=]() -> LangTest* { return new LangTest(suite, path); });
+}
+
+void register_tests(const std::vector<std::string>& requested) {
+  for (const Suite& suite : suites()) {
+    const std::vector<fs::path> files = all_test_files(suite.root);
+    const std::set<std::string> modules = imported_modules(suite.root, files);
+    if (requested.empty()) {
+      for (const fs::path& f : files) register_test(suite, f.generic_string(), modules, false);
       continue;
     }
-    if (!fs::is_regular_file(root / relative)) {
-      testing::RegisterTest("lang", path.c_str(), nullptr, nullptr, file.c_str(), 1,
-                            [=]() -> LangTest* { return new MissingFile(path); });
-      continue;
+    for (const std::string& name : requested) {
+      auto [named_suite, path] = suite_of(name);
+      if (named_suite == &suite) register_test(suite, path, modules, true);
     }
-    testing::RegisterTest("lang", path.c_str(), nullptr, nullptr, file.c_str(), 1,
-                          [=]() -> LangTest* { return new LangTest(path); });
   }
 }
 
