@@ -51,6 +51,12 @@ function parseExpectations(source) {
       case 'expect compile error': e.compileError = text.trim(); break;
       case 'expect exit': e.exit = Number(text.trim()); break;
       case 'expect stderr': e.stderrContains.push(text.trim()); break;
+      // Bounds on the Raya run (its --stats and output size) and text its
+      // stderr must not carry: nothing node's run can be held to.
+      case 'expect stderr lacks':
+      case 'expect steps at most':
+      case 'expect heap at most':
+      case 'expect output at most': break;
       case 'args': e.args.push(...text.split(/\s+/).filter(Boolean)); break;
       case 'node': e.node = text.trim(); break;
       default: e.problems.push(`line ${index + 1}: unknown directive '${kind}:'`);
