@@ -7,6 +7,12 @@
 #   make test           build (Release) and run every CTest test
 #   make build          configure + build only
 #   make test-asan      AddressSanitizer + UBSan build in build-asan, then ctest
+#                       (unit, actor, language and hostile suites, examples)
+#   make test-tsan      ThreadSanitizer build of the actor suite in build-tsan,
+#                       then ctest -L actors (races inside Debian's uninstrumented
+#                       libcaf are suppressed: tests/tsan.supp)
+#   make fuzz           libFuzzer targets (tests/fuzz) built with clang in
+#                       build-fuzz, each run for FUZZ_SECONDS (default 60)
 #   make test-gcstress  collect-on-every-allocation build in build-gcstress, then ctest
 #   make bench          Release build, kernel harness (bench/run_kernels.sh),
 #                       the Google Benchmark micro-benchmarks, then the
@@ -21,7 +27,8 @@
 #                       ping latency (bench/raya_actor_bench; ~2 minutes)
 #   make clean          remove the build directories
 #
-# Knobs: JOBS (build parallelism, default: number of cores), CTEST_JOBS
+# Knobs: JOBS (build parallelism, default: number of cores), FUZZ_SECONDS,
+# FUZZ_TARGETS (default: all of tests/fuzz), CTEST_JOBS
 # (default 2), RUNS (bench repetitions, passed to run_kernels.sh and to the
 # GC pause report), ACTOR_BENCH_FLAGS (passed to raya_actor_bench, e.g.
 # --quick or --json).
@@ -34,13 +41,26 @@ CTEST_JOBS ?= 2
 
 BUILD_DIR    := build
 ASAN_DIR     := build-asan
+TSAN_DIR     := build-tsan
+FUZZ_DIR     := build-fuzz
 GCSTRESS_DIR := build-gcstress
 NOFUEL_DIR   := build-nofuel
 
 CMAKE_GEN := -G Ninja
 # Sanitizer and GC-stress builds keep assertions (no NDEBUG) and stay fast
 # enough to run the whole suite: -O1 for ASan, -O2 for GC stress.
-ASAN_FLAGS     := -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DRAYA_SANITIZE=ON
+# The sanitizer builds compile no benchmarks (nothing there is a test).
+ASAN_FLAGS     := -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DRAYA_SANITIZE=ON \
+                  -DRAYA_BUILD_BENCH=OFF
+# ThreadSanitizer: only the actor suite is built and run (vmcore is
+# single-threaded by design; the actor layer is where threads meet).
+TSAN_FLAGS     := -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DRAYA_TSAN=ON \
+                  -DRAYA_BUILD_BENCH=OFF -DRAYA_BUILD_EXAMPLES=OFF
+# libFuzzer needs clang; only the fuzz targets and what they link are built.
+FUZZ_FLAGS     := -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+                  -DCMAKE_CXX_COMPILER=clang++ -DRAYA_FUZZ=ON -DRAYA_BUILD_TESTS=OFF \
+                  -DRAYA_BUILD_BENCH=OFF -DRAYA_BUILD_EXAMPLES=OFF
+FUZZ_SECONDS ?= 60
 GCSTRESS_FLAGS := -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O2 -g" -DRAYA_GC_STRESS=ON
 # Benchmarking only: an interpreter that counts no fuel (no preemption, no
 # step limits), so no tests; only the raya command is built.
@@ -52,19 +72,31 @@ NOFUEL_FLAGS   := -DCMAKE_BUILD_TYPE=Release -DRAYA_FUEL_METERING=OFF -DRAYA_BUI
 DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config libcaf-dev \
                 libboost-json1.81-dev libjemalloc-dev libgtest-dev \
                 libbenchmark-dev lua5.4
+# The fuzz targets: clang and its runtime libraries (libFuzzer, sanitizers).
+FUZZ_DEB_PACKAGES := clang libclang-rt-14-dev
 
 CTEST := ctest --output-on-failure -j$(CTEST_JOBS)
 # Sanitizer reports should stop the test that triggered them, with a stack.
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# Debian's libcaf is not built with TSan: races TSan reports inside it are
+# suppressed (tests/tsan.supp); ours still stop the test.
+TSAN_ENV := TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp:halt_on_error=1:second_deadlock_stack=1:history_size=4"
 
-.PHONY: all deps configure build run test test-asan test-gcstress bench bench-gc bench-fuel bench-actors clean
+.PHONY: all deps deps-fuzz install-packages configure build run test test-asan test-tsan test-gcstress fuzz bench bench-gc bench-fuel bench-actors clean
 
 all: build
 
 deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
+
+deps-fuzz: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(FUZZ_DEB_PACKAGES)"
+
+# Installs whichever of PACKAGES are missing (and nodejs if there is no node).
+install-packages:
 	@missing=""; \
-	for pkg in $(DEB_PACKAGES); do \
+	for pkg in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q 'install ok installed' \
 	    || missing="$$missing $$pkg"; \
 	done; \
@@ -98,6 +130,18 @@ test-asan: deps
 	cmake --build $(ASAN_DIR) -j$(JOBS)
 	$(SANITIZER_ENV) $(CTEST) --test-dir $(ASAN_DIR)
 
+test-tsan: deps
+	cmake -S . -B $(TSAN_DIR) $(CMAKE_GEN) $(TSAN_FLAGS)
+	cmake --build $(TSAN_DIR) -j$(JOBS) --target raya_actor_tests
+	$(TSAN_ENV) $(CTEST) --test-dir $(TSAN_DIR) -L actors -LE timing
+
+# Builds every fuzz target, then runs each for FUZZ_SECONDS on a copy of its
+# seed corpus (tests/fuzz/run_fuzzers.sh); fails if any target crashed.
+fuzz: deps-fuzz
+	cmake -S . -B $(FUZZ_DIR) $(CMAKE_GEN) $(FUZZ_FLAGS)
+	cmake --build $(FUZZ_DIR) -j$(JOBS) --target raya_fuzz_targets
+	tests/fuzz/run_fuzzers.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 test-gcstress: deps
 	cmake -S . -B $(GCSTRESS_DIR) $(CMAKE_GEN) $(GCSTRESS_FLAGS)
 	cmake --build $(GCSTRESS_DIR) -j$(JOBS)
@@ -130,4 +174,4 @@ bench-actors: build
 	$(BUILD_DIR)/bench/raya_actor_bench $(ACTOR_BENCH_FLAGS)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(GCSTRESS_DIR) $(NOFUEL_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR) $(GCSTRESS_DIR) $(NOFUEL_DIR)
