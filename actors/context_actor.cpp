@@ -65,11 +65,15 @@ ContextActor::ContextActor(caf::actor_config& cfg, ContextSpec spec)
       end(make_error(ErrorCode::Terminated, "the context was stopped: " + home_system().render(msg.reason)), false);
   });
   // An exception escaping a handler (a host hook that throws, bad_alloc)
-  // fails the context with an error its waiters get.
+  // fails the context with an error its waiters get. Running the host out
+  // of memory is a heap limit like any other (the OS's, below maxHeapBytes).
   set_exception_handler([this](std::exception_ptr& eptr) -> caf::error {
     std::string what = "unknown exception";
     try {
       std::rethrow_exception(eptr);
+    } catch (const std::bad_alloc&) {
+      if (!ended_) end(host_out_of_memory(), true);
+      return caf::make_error(caf::sec::runtime_error, "out of memory");
     } catch (const std::exception& e) {
       what = e.what();
     } catch (...) {
@@ -87,6 +91,20 @@ ContextActor::ContextActor(caf::actor_config& cfg, ContextSpec spec)
   static std::atomic<uint64_t> contexts{0};
   token_state_ = key ^ (contexts.fetch_add(1, std::memory_order_relaxed) * 0xd1b54a32d192ed03ull);
   token_state_ = next_token();  // mixed: neighbouring contexts' seeds do not look alike
+}
+
+messages::Error ContextActor::host_out_of_memory() const {
+  const uint64_t used = vm_ ? vm_->heap_bytes_used() : 0;
+  const uint64_t limit = spec_.options.max_heap_bytes;
+  messages::Error e = make_error(
+      ErrorCode::HeapLimitExceeded,
+      "the host ran out of memory while the context held " + std::to_string(used) + " bytes of heap (" +
+          (limit == messages::VmOptions::kUnlimited ? std::string("it has no heap limit")
+                                                    : "its heap limit: " + std::to_string(limit) + " bytes") +
+          ")");
+  e.limit = spec_.options.max_heap_bytes;
+  e.used = used;
+  return e;
 }
 
 bool ContextActor::from_self() {
@@ -195,7 +213,7 @@ caf::result<messages::LoadResult> ContextActor::on_load(const messages::ModuleSo
   if (ended_) return failed_load(ended_error());
   vm::Result<vm::TaskId> id =
       module.kind == messages::ModuleSource::Kind::Source
-          ? vm().load_source(module.path, module.text, vm::VmContext::SourceImports::Refused)
+          ? vm().load_source(module.path, module.text)  // no reader: its imports read no file
           : vm().load_bytecode(module.bytes);
   if (!id) return failed_load(id.error());
   LoadPromise promise = make_response_promise<messages::LoadResult>();
@@ -284,6 +302,7 @@ vm::VmContext& ContextActor::vm() {
       vm_->set_console([this](int level, std::string_view line) { spec_.console(spec_.context_id, level, line); });
     }
     if (spec_.results_as_json) vm_->set_result_form(vm::VmContext::ResultForm::Json);
+    if (spec_.discard_results) vm_->set_result_form(vm::VmContext::ResultForm::Discarded);
     publish_heap_use();
   }
   return *vm_;
@@ -380,7 +399,7 @@ void ContextActor::deliver_finished() {
       } else {
         r.error = std::move(done.error);
       }
-      if (spec_.answer_when_idle) {
+      if (spec_.answer_when_idle && r.ok) {
         held_.push_back([promise = load->second, r = std::move(r)](const messages::Error* instead) mutable {
           promise.deliver(instead ? failed_load(*instead) : std::move(r));
         });
@@ -399,7 +418,7 @@ void ContextActor::deliver_finished() {
     bool spawned = spawned_.erase(done.id) > 0;
     auto waiters = task_waiters_.find(done.id);
     if (waiters != task_waiters_.end()) {
-      if (spec_.answer_when_idle) {
+      if (spec_.answer_when_idle && r.ok) {
         held_.push_back([promises = std::move(waiters->second), r = std::move(r),
                          context = spec_.context_id](const messages::Error* instead) mutable {
           for (TaskPromise& p : promises) p.deliver(instead ? failed_task(context, r.task_id, *instead) : r);

@@ -99,10 +99,18 @@ struct ContextSpec {
   /// granted "console"; without it, console calls throw CapabilityDenied.
   std::function<void(uint64_t context_id, int level, std::string_view line)> console;
   /// Results as JSON text (VmContext::ResultForm::Json) instead of values.
+  /// Either way a result is capped at the context's heap limit (or 1 GiB):
+  /// a larger one is a MarshalError naming the limit.
   bool results_as_json = false;
-  /// Hold replies to load/run/await until the context is idle (no task can
-  /// run, nothing pending on the host) — a whole program's semantics, as
-  /// `raya run` has them: tasks left running after main returns still finish.
+  /// Results are not converted at all (VmContext::ResultForm::Discarded): a
+  /// successful task's value is null. For hosts that only need to know how a
+  /// task ended (`raya run` without --print-result). Wins over results_as_json.
+  bool discard_results = false;
+  /// Hold successful replies to load/run/await until the context is idle (no
+  /// task can run, nothing pending on the host) — a whole program's
+  /// semantics, as `raya run` has them: tasks left running after main
+  /// returns still finish. A failure is answered at once, as node ends on an
+  /// uncaught error in its main code: the other tasks need not finish first.
   bool answer_when_idle = false;
 };
 

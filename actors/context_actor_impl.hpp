@@ -108,6 +108,8 @@ class ContextActor : public context_actor::base {
   void expire(uint64_t id);
   /// True if the message being handled was sent by this actor itself.
   bool from_self();
+  /// The error a std::bad_alloc on this context's thread ends it with.
+  messages::Error host_out_of_memory() const;
   uint64_t next_token();
   uint64_t token_state_ = 0;
   void on_timer(uint64_t id);

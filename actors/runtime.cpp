@@ -120,6 +120,7 @@ Runtime::Runtime(RuntimeConfig config, RuntimeHooks hooks)
   spec.on_unobserved_failure = std::move(hooks.on_unobserved_failure);
   spec.results_as_json = hooks.results_as_json;
   spec.answer_when_idle = hooks.answer_when_idle;
+  spec.discard_results = hooks.discard_results;
   supervisor_ = spawn_supervisor(*system_, std::move(spec));
   bridge_ = system_->spawn(bridge, 0);
 }
@@ -185,8 +186,8 @@ messages::LoadResult Sandbox::load_source(const std::string& path, const std::st
 }
 
 messages::LoadResult Sandbox::load_file(const std::string& path) {
-  // The host chose this file, so its imports may come from disk; the
-  // program is compiled here and sent as verified-at-load bytecode.
+  // The host chose this file, so its imports may come from disk (from its
+  // directory tree only, see compile_file); the program is compiled here and sent as verified-at-load bytecode.
   vm::Result<vm::Module> module = vm::compiler::compile_file(path);
   if (!module) return messages::LoadResult{false, {}, {}, module.error()};
   return load_async(messages::ModuleSource::from_bytecode(path, vm::encode_module(*module))).get();

@@ -119,6 +119,7 @@ struct RuntimeHooks {
   std::function<void(uint64_t context_id, const messages::Error&)> on_unobserved_failure;
   bool results_as_json = false;   // see ContextSpec::results_as_json
   bool answer_when_idle = false;  // see ContextSpec::answer_when_idle
+  bool discard_results = false;   // see ContextSpec::discard_results
 };
 
 class Runtime {

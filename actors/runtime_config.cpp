@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <set>
 
+#include "vmcore/compiler/file_reader.hpp"
+
 namespace raya::actors {
 
 namespace json = boost::json;
@@ -232,26 +234,23 @@ bool read_profile(const json::object& obj, std::string_view path, bool is_file_t
   return true;
 }
 
-/// Reads a whole file. On failure `error` is "cannot read PATH: <errno text>".
+/// Reads a whole config or profile file: a regular file of at most
+/// kMaxConfigFileBytes (a directory, /dev/zero or a FIFO is refused, never
+/// read without end). On failure `error` is "cannot read PATH: <why>".
 bool read_text_file(const std::string& path, std::string& out, std::string& error) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    error = "cannot read " + path + ": " + std::strerror(errno);
-    return false;
+  vm::compiler::FileLookup file = vm::compiler::read_regular_file(path, kMaxConfigFileBytes);
+  switch (file.kind) {
+    case vm::compiler::FileLookup::Kind::Found:
+      out = std::move(file.text);
+      return true;
+    case vm::compiler::FileLookup::Kind::Missing:
+      error = "cannot read " + path + ": No such file or directory";
+      return false;
+    case vm::compiler::FileLookup::Kind::Refused:
+      error = "cannot read " + path + ": " + file.reason;
+      return false;
   }
-  std::string text;
-  char buf[8192];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, file)) > 0) text.append(buf, n);
-  bool failed = std::ferror(file) != 0;  // e.g. EISDIR: fopen opens a folder, reading it fails
-  int saved_errno = errno;
-  std::fclose(file);
-  if (failed) {
-    error = "cannot read " + path + ": " + std::strerror(saved_errno);
-    return false;
-  }
-  out = std::move(text);
-  return true;
+  return false;
 }
 
 /// Parses a profile's JSON text; its options start from `base`.

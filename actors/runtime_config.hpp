@@ -90,6 +90,10 @@ struct RuntimeConfig {
 /// config's defaultOptions, so a profile states only what it changes.
 Result<RuntimeConfig> parse_runtime_config(std::string_view json, std::string_view origin,
                                            const std::string& base_dir = ".");
+/// The largest config or profile file read: 1 MiB (anything larger, or not
+/// a regular file, is a ConfigError; nothing is read without end).
+inline constexpr uint64_t kMaxConfigFileBytes = uint64_t(1) << 20;
+
 /// Reads and parses a file (profile paths are relative to its folder).
 Result<RuntimeConfig> load_runtime_config(const std::string& path);
 /// Parses one sandbox profile (JSON object: "options", "grants", "$comment").

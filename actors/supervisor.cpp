@@ -368,6 +368,7 @@ class Supervisor : public supervisor_actor::base {
     cs.console = spec_.console;
     cs.results_as_json = spec_.results_as_json;
     cs.answer_when_idle = spec_.answer_when_idle;
+    cs.discard_results = spec_.discard_results;
     context_actor actor = spawn_context(home_system(), std::move(cs));
     monitor(actor);
     by_addr_[actor.address()] = live.id;

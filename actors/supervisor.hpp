@@ -110,6 +110,8 @@ struct SupervisorSpec {
   bool results_as_json = false;
   /// See ContextSpec::answer_when_idle.
   bool answer_when_idle = false;
+  /// See ContextSpec::discard_results.
+  bool discard_results = false;
 };
 
 supervisor_actor spawn_supervisor(caf::actor_system& system, SupervisorSpec spec);

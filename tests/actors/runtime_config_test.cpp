@@ -535,5 +535,5 @@ TEST(RuntimeConfigErrors, MissingConfigFileNamesThePathAndTheReason) {
 TEST(RuntimeConfigErrors, AFolderIsNotAConfigFile) {
   auto config = load_runtime_config(kFixtures);
   ASSERT_FALSE(config.ok());
-  EXPECT_EQ(config.error().message, "cannot read " + kFixtures + ": Is a directory");
+  EXPECT_EQ(config.error().message, "cannot read " + kFixtures + ": it is a directory, not a regular file");
 }

@@ -4,7 +4,11 @@
 // bytecode to a sandbox granted `console` (unless --grant says otherwise),
 // waits for its top-level code and then its `main`, and prints what
 // LANGUAGE.md's contract says. Results are held until the context is idle,
-// so tasks still running when main returns finish first, as in a script.
+// so tasks still running when main returns finish first, as in a script;
+// a failure of the top-level code or of main ends the run at once (the
+// other tasks are stopped), as in node. Everything printed on the program's
+// behalf is escaped (terminal_text.hpp); --stats is printed however the run
+// ends.
 #include <cstdio>
 #include <future>
 #include <mutex>
@@ -15,6 +19,7 @@
 #include "tools/raya/cli_args.hpp"
 #include "tools/raya/commands.hpp"
 #include "tools/raya/program_loader.hpp"
+#include "tools/raya/terminal_text.hpp"
 #include "vmcore/bytecode/encoder.hpp"
 
 namespace raya::cli {
@@ -33,15 +38,30 @@ struct Unobserved {
 void print_error(const messages::Error& e) {
   std::fflush(stdout);
   if (e.code == ErrorCode::RuntimeError) {
-    std::fprintf(stderr, "error: %s: %s\n", e.name.c_str(), e.message.c_str());
-    if (!e.stack.empty()) std::fputs(e.stack.c_str(), stderr);
+    std::fprintf(stderr, "error: %s: %s\n", escape_text(e.name).c_str(), escape_text(e.message).c_str());
+    if (!e.stack.empty()) std::fputs(escape_lines(e.stack).c_str(), stderr);
     return;
   }
   if (e.code == ErrorCode::CompileError) {
-    std::fputs(e.render_diagnostics().c_str(), stderr);
+    print_diagnostics(e);
     return;
   }
-  std::fprintf(stderr, "error: %s: %s\n", std::string(messages::error_code_name(e.code)).c_str(), e.message.c_str());
+  std::fprintf(stderr, "error: %s: %s\n", std::string(messages::error_code_name(e.code)).c_str(),
+               escape_text(e.message).c_str());
+}
+
+/// The program is the first request a fresh context gets, so a refusal of
+/// it by back-pressure (QuotaExceeded) means it can never fit the heap
+/// limit: say so, as the limit it is (exit 3), not "retry later".
+messages::Error as_limit_if_it_never_fits(const messages::Error& e) {
+  if (e.code != ErrorCode::QuotaExceeded) return e;
+  messages::Error limit = messages::make_error(
+      ErrorCode::HeapLimitExceeded, "the program (" + std::to_string(e.used) +
+                                        " bytes of bytecode as the context counts it) does not fit the heap limit of " +
+                                        std::to_string(e.limit) + " bytes");
+  limit.limit = e.limit;
+  limit.used = e.used;
+  return limit;
 }
 
 int exit_status_of(const messages::Error& e) {
@@ -61,8 +81,9 @@ int report_unobserved(Unobserved& unobserved) {
   if (unobserved.errors.empty()) return kExitOk;
   std::fflush(stdout);
   for (const messages::Error& e : unobserved.errors) {
-    std::fprintf(stderr, "error: unawaited task failed: %s: %s\n", e.name.c_str(), e.message.c_str());
-    if (!e.stack.empty()) std::fputs(e.stack.c_str(), stderr);
+    std::fprintf(stderr, "error: unawaited task failed: %s: %s\n", escape_text(e.name).c_str(),
+                 escape_text(e.message).c_str());
+    if (!e.stack.empty()) std::fputs(escape_lines(e.stack).c_str(), stderr);
   }
   return kExitRuntimeError;
 }
@@ -112,7 +133,7 @@ int run_command(const std::vector<std::string>& args) {
   if (!options->config_file.empty()) {
     auto loaded = actors::load_runtime_config(options->config_file);
     if (!loaded) {
-      std::fprintf(stderr, "raya run: %s\n", loaded.error().message.c_str());
+      std::fprintf(stderr, "raya run: %s\n", escape_text(loaded.error().message).c_str());
       return kExitUsage;
     }
     config = std::move(*loaded);
@@ -137,7 +158,8 @@ int run_command(const std::vector<std::string>& args) {
   actors::RuntimeHooks hooks;
   hooks.console = [](uint64_t, int level, std::string_view line) {
     FILE* to = level >= 2 ? stderr : stdout;
-    std::fwrite(line.data(), 1, line.size(), to);
+    std::string shown = escape_lines(line);  // the console capability writes text, not terminal controls
+    std::fwrite(shown.data(), 1, shown.size(), to);
     std::fputc('\n', to);
   };
   hooks.on_unobserved_failure = [&unobserved](uint64_t, const messages::Error& e) {
@@ -145,6 +167,7 @@ int run_command(const std::vector<std::string>& args) {
     unobserved.errors.push_back(e);
   };
   hooks.results_as_json = true;
+  hooks.discard_results = !options->print_result;  // nobody reads it: never converted
   hooks.answer_when_idle = true;
   actors::Runtime runtime(config, std::move(hooks));
   auto sandbox = runtime.sandbox(*sandbox_opts);
@@ -153,41 +176,43 @@ int run_command(const std::vector<std::string>& args) {
     return kExitUsage;
   }
 
-  auto timed_out = [&]() {
-    sandbox->terminate();
-    print_error(messages::make_error(ErrorCode::Timeout, "the program ran longer than the --timeout of " +
-                                                             std::to_string(*options->timeout_ms) + " ms"));
-    return kExitLimit;
-  };
+  // Every ending goes through finish(), so --stats is printed in each.
   auto finish = [&](int status) {
     if (int u = report_unobserved(unobserved); status == kExitOk) status = u;
     if (options->stats) std::fprintf(stderr, "%s\n", messages::to_json(sandbox->report().stats).c_str());
     return status;
   };
+  auto timed_out = [&]() {
+    sandbox->terminate();
+    print_error(messages::make_error(ErrorCode::Timeout, "the program ran longer than the --timeout of " +
+                                                             std::to_string(*options->timeout_ms) + " ms"));
+    return finish(kExitLimit);
+  };
+  // The main task failed: stop the program's other tasks first (they would
+  // keep it alive and printing), then report.
+  auto failed = [&](const messages::Error& error) {
+    sandbox->terminate();
+    print_error(error);
+    return finish(exit_status_of(error));
+  };
 
   auto load_future = sandbox->load_async(std::move(source));
   std::optional<messages::LoadResult> loaded = wait(load_future, deadline);
   if (!loaded) return timed_out();
-  if (!loaded->ok) {
-    print_error(loaded->error);
-    return finish(exit_status_of(loaded->error));
-  }
+  if (!loaded->ok) return failed(as_limit_if_it_never_fits(loaded->error));
   messages::Value result = loaded->value;
   const auto& exports = loaded->info.exports;
   if (std::find(exports.begin(), exports.end(), "main") != exports.end()) {
     auto run_future = sandbox->run_async("main");
     std::optional<messages::TaskResult> ran = wait(run_future, deadline);
     if (!ran) return timed_out();
-    if (!ran->ok) {
-      print_error(ran->error);
-      return finish(exit_status_of(ran->error));
-    }
+    if (!ran->ok) return failed(ran->error);
     result = ran->value;
   }
   if (int status = finish(kExitOk); status != kExitOk) return status;
   if (options->print_result) {
     std::fflush(stdout);
-    std::printf("%s\n", result.is_string() ? result.as_string().c_str() : "null");
+    std::printf("%s\n", result.is_string() ? escape_json(result.as_string()).c_str() : "null");
   }
   std::fflush(stdout);
   return kExitOk;

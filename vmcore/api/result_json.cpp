@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "vmcore/interp/marshal.hpp"
 #include "vmcore/value/json_text.hpp"
 #include "vmcore/value/number_format.hpp"
 
@@ -13,11 +14,12 @@ namespace {
 
 class Writer {
  public:
-  Writer(Context& ctx, std::string& out) : ctx_(ctx), out_(out) {}
+  Writer(Context& ctx, std::string& out, uint64_t limit) : ctx_(ctx), out_(out), limit_(limit) {}
 
   /// Writes v; false if v has no JSON form (undefined, functions) and
   /// nothing was written.
   bool write(Value v, int depth) {
+    if (over_limit(0)) return true;
     if (depth > 1000) {
       error = "result is nested more than 1000 levels deep";
       failed = true;
@@ -39,9 +41,15 @@ class Writer {
     }
     vm::HeapObject* h = v.as_object();
     switch (h->kind()) {
-      case vm::ObjectKind::String:
-        vm::append_json_quoted(out_, static_cast<vm::String*>(h)->view());
+      case vm::ObjectKind::String: {
+        // Checked before (a string is at least as long quoted) and after
+        // (escapes make it longer), so the text never grows far past the cap.
+        auto* s = static_cast<vm::String*>(h);
+        if (over_limit(s->view().size())) return true;
+        vm::append_json_quoted(out_, s->view());
+        over_limit(0);
         return true;
+      }
       case vm::ObjectKind::Array: {
         if (!enter(h)) return true;
         auto* a = static_cast<vm::Array*>(h);
@@ -68,6 +76,7 @@ class Writer {
           if (info.flags & vm::kPropAccessor) continue;
           size_t mark = out_.size();
           if (!first) out_ += ',';
+          if (over_limit(key->view().size())) break;
           vm::append_json_quoted(out_, key->view());
           out_ += ':';
           if (!write(pv, depth + 1)) {
@@ -107,8 +116,21 @@ class Writer {
   }
   void leave() { path_.pop_back(); }
 
+  /// True (and failed) once the text, with `adding` more bytes, would pass
+  /// the cap. Sharing makes a DAG of n objects print 2^n of them: the cap,
+  /// not the heap, bounds the work and the memory.
+  bool over_limit(uint64_t adding) {
+    if (failed) return true;
+    if (out_.size() + adding <= limit_) return false;
+    error = "value too large to convert to JSON (more than " + std::to_string(limit_) +
+            " bytes, the limit for a result: the context's heap limit, or 1 GiB)";
+    failed = true;
+    return true;
+  }
+
   Context& ctx_;
   std::string& out_;
+  uint64_t limit_;
   std::vector<vm::HeapObject*> path_;
 };
 
@@ -116,7 +138,7 @@ class Writer {
 
 bool result_to_json(Context& ctx, Value v, std::string& out, std::string& error) {
   Heap::NoGcScope no_gc(ctx.heap());
-  Writer w(ctx, out);
+  Writer w(ctx, out, out.size() + marshal_size_limit(ctx));
   if (!w.write(v, 0)) out += "null";
   if (w.failed) {
     error = w.error;

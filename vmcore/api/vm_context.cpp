@@ -71,10 +71,10 @@ Result<TaskId> VmContext::load_bytecode(std::span<const uint8_t> bytes) {
   return load(std::make_shared<const Module>(std::move(*module)));
 }
 
-Result<TaskId> VmContext::load_source(const std::string& path, const std::string& source, SourceImports imports) {
+Result<TaskId> VmContext::load_source(const std::string& path, const std::string& source,
+                                      compiler::FileReader imports) {
   compiler::CompileOptions options;
-  if (imports == SourceImports::Refused)
-    options.read_file = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  options.read_file = std::move(imports);
   Result<Module> module = compiler::compile_source(path, source, options);
   if (!module) return module.error();
   return load(std::make_shared<const Module>(std::move(*module)));
@@ -203,7 +203,9 @@ std::vector<TaskOutcome> VmContext::take_finished() {
     TaskOutcome o;
     o.id = it->first;
     if (task->state == TaskState::Done) {
-      if (result_form_ == ResultForm::Json) {
+      if (result_form_ == ResultForm::Discarded) {
+        o.ok = true;  // nobody needs the value: it is never converted
+      } else if (result_form_ == ResultForm::Json) {
         std::string json, why;
         o.ok = result_to_json(*ctx_, task->result, json, why);
         if (o.ok) o.value = messages::Value(std::move(json));

@@ -50,6 +50,7 @@
 #include "messages/value.hpp"
 #include "messages/vm_options.hpp"
 #include "vmcore/bytecode/module.hpp"
+#include "vmcore/compiler/file_reader.hpp"
 #include "vmcore/interp/host_request.hpp"
 #include "vmcore/result.hpp"
 
@@ -95,11 +96,16 @@ class VmContext {
   void set_console(ConsoleFunction console);
 
   /// How results are reported: Marshalled (messages::Value trees; functions
-  /// and class instances are MarshalErrors), or Json: a string holding the
+  /// and class instances are MarshalErrors), Json: a string holding the
   /// result's JSON text by JSON.stringify's rules (functions dropped, class
   /// instances as their fields, undefined at the top as null), which is what
-  /// `raya run --print-result` prints.
-  enum class ResultForm : uint8_t { Marshalled, Json };
+  /// `raya run --print-result` prints, or Discarded: not converted at all
+  /// (every successful outcome's value is null), for an embedding that only
+  /// needs to know how a task ended. Marshalled and Json results are capped
+  /// at marshal_size_limit() (the heap limit, or 1 GiB): shared sub-objects
+  /// can make a result exponentially larger than the heap it lives in; a
+  /// larger one is a MarshalError naming the limit.
+  enum class ResultForm : uint8_t { Marshalled, Json, Discarded };
   void set_result_form(ResultForm form) { result_form_ = form; }
 
   // --- loading -----------------------------------------------------------
@@ -111,15 +117,14 @@ class VmContext {
   Result<TaskId> load(std::shared_ptr<const Module> module);
   /// `.ryb` bytes: decoded and verified first (VerifyError with an offset).
   Result<TaskId> load_bytecode(std::span<const uint8_t> bytes);
-  /// Whether source loading may read imported files from disk. A sandbox
-  /// host that takes module text from untrusted hands must refuse: an import
-  /// path is chosen by the program, and diagnostics quote the file read.
-  enum class SourceImports : uint8_t { FromDisk, Refused };
-  /// Raya source: compiled first (CompileError with diagnostics). Imports of
-  /// other files are resolved relative to `path` on disk, or refused (a
-  /// CompileError at the import) with SourceImports::Refused.
+  /// Raya source: compiled first (CompileError with diagnostics). It reads
+  /// no file unless given a reader: by default an import of another file is
+  /// a CompileError naming the import, so compiling untrusted text never
+  /// touches the disk. To allow imports, pass one explicitly, e.g.
+  /// compiler::directory_reader(dir) (only files inside dir, symbolic links
+  /// resolved; see vmcore/compiler/file_reader.hpp) or in-memory files.
   Result<TaskId> load_source(const std::string& path, const std::string& source,
-                             SourceImports imports = SourceImports::FromDisk);
+                             compiler::FileReader imports = {});
 
   /// The most recently loaded module's path, exports and `host:` imports.
   const messages::ModuleInfo& module_info() const { return module_info_; }

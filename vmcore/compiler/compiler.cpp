@@ -4,8 +4,6 @@
 #include "vmcore/compiler/compiler.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 #include <unordered_map>
 
@@ -16,14 +14,6 @@
 namespace raya::vm::compiler {
 
 namespace {
-
-std::optional<std::string> read_from_disk(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string resolve_import(const std::string& importer, const std::string& spec) {
   std::filesystem::path base = std::filesystem::path(importer).parent_path();
@@ -64,11 +54,12 @@ class Bundler {
   }
 
  private:
-  uint32_t load(const std::string& path, const std::string& text) {
+  uint32_t load(const std::string& path, std::string text) {
+    source_bytes_ += files_.empty() ? text.size() : 0;  // imports are counted by find_or_load
     auto unit = std::make_unique<FileUnit>();
     unit->path = path;
     unit->file_index = uint32_t(files_.size());
-    unit->source = std::make_shared<const SourceFile>(path, text);
+    unit->source = std::make_shared<const SourceFile>(path, std::move(text));
     unit->sink = std::make_unique<DiagnosticSink>(*unit->source);
     unit->program = parse_program_into(unit->source, *unit->sink);
     index_[path] = unit->file_index;
@@ -108,37 +99,56 @@ class Bundler {
         continue;
       }
       std::string path = resolve_import(files_[f]->path, spec);
-      uint32_t target;
-      auto it = index_.find(path);
-      if (it != index_.end()) {
-        target = it->second;
-      } else {
-        std::optional<std::string> text = read(path);
-        if (!text && std::filesystem::path(path).extension().empty()) {
-          path += ".raya";
-          auto again = index_.find(path);
-          if (again != index_.end()) {
-            files_[f]->dependencies.push_back(again->second);
-            visit(again->second);
-            continue;
-          }
-          text = read(path);
-        }
-        if (!text) {
-          files_[f]->sink->error(pos, "Cannot find module '" + spec + "' (looked for " + path + ")");
-          continue;
-        }
-        target = load(path, *text);
-      }
-      files_[f]->dependencies.push_back(target);
-      visit(target);
+      std::optional<uint32_t> target = find_or_load(path, spec, pos, *files_[f]->sink);
+      if (!target) continue;
+      files_[f]->dependencies.push_back(*target);
+      visit(*target);
     }
     state_[f] = 2;
     order_.push_back(f);
   }
 
-  std::optional<std::string> read(const std::string& path) {
-    return options_.read_file ? options_.read_file(path) : read_from_disk(path);
+  /// The file an import names: already bundled, or read now through the
+  /// FileReader (trying NAME.raya for a name without an extension). Reports
+  /// a missing or refused file at the import and returns nullopt.
+  std::optional<uint32_t> find_or_load(std::string path, const std::string& spec, SourcePos pos,
+                                       DiagnosticSink& sink) {
+    if (auto it = index_.find(path); it != index_.end()) return it->second;
+    if (!options_.read_file) {
+      sink.error(pos, "Cannot import '" + spec +
+                          "': this compilation reads no files (the embedder gave the compiler no file reader)");
+      return std::nullopt;
+    }
+    FileLookup file = read_guarded(path);
+    if (file.kind == FileLookup::Kind::Missing && std::filesystem::path(path).extension().empty()) {
+      path += ".raya";
+      if (auto it = index_.find(path); it != index_.end()) return it->second;
+      file = read_guarded(path);
+    }
+    if (file.kind == FileLookup::Kind::Missing) {
+      sink.error(pos, "Cannot find module '" + spec + "' (looked for " + path + ")");
+      return std::nullopt;
+    }
+    if (file.kind == FileLookup::Kind::Refused) {
+      sink.error(pos, "Cannot import '" + spec + "': " + file.reason);
+      return std::nullopt;
+    }
+    source_bytes_ += file.text.size();
+    if (source_bytes_ > kMaxProgramSourceBytes) {
+      sink.error(pos, "Cannot import '" + spec + "': the program's source files would total more than " +
+                          std::to_string(kMaxProgramSourceBytes) + " bytes");
+      return std::nullopt;
+    }
+    return load(path, std::move(file.text));
+  }
+
+  /// The embedder's reader must not throw; if it does, the import fails.
+  FileLookup read_guarded(const std::string& path) {
+    try {
+      return options_.read_file(path);
+    } catch (const std::exception& e) {
+      return FileLookup::refused(std::string("reading it failed (") + e.what() + ")");
+    }
   }
 
   Error collect_errors() {
@@ -158,6 +168,7 @@ class Bundler {
   std::unordered_map<std::string, uint32_t> index_;
   std::vector<uint8_t> state_;
   std::vector<uint32_t> order_;
+  uint64_t source_bytes_ = 0;  // text of every file bundled so far
 };
 
 }  // namespace
@@ -169,18 +180,20 @@ Result<Module> compile_source(const std::string& entry_path, const std::string& 
 }
 
 Result<Module> compile_file(const std::string& path, CompileOptions options) {
-  std::optional<std::string> text = options.read_file ? options.read_file(path) : read_from_disk(path);
-  if (!text) {
-    Error e = messages::make_error(ErrorCode::CompileError, "cannot read " + path);
+  FileLookup file = read_regular_file(path, kMaxSourceFileBytes);
+  if (file.kind != FileLookup::Kind::Found) {
+    std::string why = file.kind == FileLookup::Kind::Missing ? "it does not exist" : file.reason;
+    Error e = messages::make_error(ErrorCode::CompileError, "cannot read " + path + ": " + why);
     messages::Diagnostic d;
     d.file = path;
     d.line = 1;
     d.column = 1;
-    d.message = "cannot read file";
+    d.message = "cannot read file: " + why;
     e.diagnostics.push_back(d);
     return e;
   }
-  return compile_source(path, *text, options);
+  if (!options.read_file) options.read_file = directory_reader(std::filesystem::path(path).parent_path().string());
+  return compile_source(path, file.text, options);
 }
 
 }  // namespace raya::vm::compiler

@@ -1,8 +1,14 @@
 // The compiler's public face: Raya source files in, one verified-shape
-// Module out. compile_files() bundles an entry file and every file it
+// Module out. compile_source() bundles an entry file and every file it
 // imports (relative paths) into one module; each file's top-level bindings
 // become module globals, so imports are live bindings resolved at compile
 // time.
+//
+// Imported files are read only through CompileOptions::read_file: without
+// one, compile_source() touches no file (an import of another file is a
+// compile error naming it). compile_file() reads the entry file and gives
+// the bundle a reader confined to the entry file's directory tree
+// (file_reader.hpp).
 #pragma once
 
 #include <functional>
@@ -12,13 +18,16 @@
 #include <vector>
 
 #include "vmcore/bytecode/module.hpp"
+#include "vmcore/compiler/file_reader.hpp"
 #include "vmcore/result.hpp"
 
 namespace raya::vm::compiler {
 
 struct CompileOptions {
-  /// Reads an imported file: given a resolved path, returns its text or nullopt.
-  std::function<std::optional<std::string>(const std::string& path)> read_file;
+  /// Reads imported files (see FileReader); unset: importing another file
+  /// is a compile error, nothing is read. directory_reader(root) gives the
+  /// files under root; an embedder may also serve files from memory.
+  FileReader read_file;
   /// Names the runtime provides as globals (Math, console, ...). Defaults to
   /// the standard builtins of vmcore/builtins/builtin_names.hpp.
   std::vector<std::string> builtin_names;
@@ -31,7 +40,9 @@ struct CompileOptions {
 Result<Module> compile_source(const std::string& entry_path, const std::string& entry_text,
                               const CompileOptions& options = {});
 
-/// Compiles a file from disk (imports are read from disk too).
+/// Compiles a file from disk: a regular file of at most kMaxSourceFileBytes
+/// (else a CompileError saying why). Unless `options` has a reader, imports
+/// are read by directory_reader(the file's directory).
 Result<Module> compile_file(const std::string& path, CompileOptions options = {});
 
 }  // namespace raya::vm::compiler

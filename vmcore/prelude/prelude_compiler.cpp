@@ -1,6 +1,8 @@
 // raya_prelude_compiler PRELUDE.raya OUT.cpp: compiles the prelude and writes
 // it as a C++ byte array defining raya::vm::prelude_bytecode(). Run by the
 // build; a compile error in the prelude fails the build with its location.
+// The module's file is named "<prelude>", not the build machine's path: the
+// name is baked into the bytecode and shows in every program's stacks.
 #include <cstdio>
 #include <fstream>
 
@@ -13,10 +15,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: raya_prelude_compiler PRELUDE.raya OUT.cpp\n");
     return 64;
   }
+  using raya::vm::compiler::FileLookup;
+  FileLookup file = raya::vm::compiler::read_regular_file(argv[1], raya::vm::compiler::kMaxSourceFileBytes);
+  if (file.kind != FileLookup::Kind::Found) {
+    std::fprintf(stderr, "raya_prelude_compiler: cannot read %s: %s\n", argv[1],
+                 file.kind == FileLookup::Kind::Missing ? "no such file" : file.reason.c_str());
+    return 2;
+  }
   raya::vm::compiler::CompileOptions options;
-  options.is_prelude = true;
-  auto module = raya::vm::compiler::compile_file(argv[1], options);
+  options.is_prelude = true;  // no reader: the prelude imports no files
+  auto module = raya::vm::compiler::compile_source("<prelude>", file.text, options);
   if (!module) {
+    std::fprintf(stderr, "raya_prelude_compiler: %s (named <prelude> below) does not compile:\n", argv[1]);
     std::fputs(module.error().render_diagnostics().c_str(), stderr);
     return 2;
   }

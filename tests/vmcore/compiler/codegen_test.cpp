@@ -32,11 +32,11 @@ struct Files {
 
   CompileOptions options() {
     CompileOptions o;
-    o.read_file = [this](const std::string& path) -> std::optional<std::string> {
+    o.read_file = [this](const std::string& path) {
       ++reads[path];
       auto it = texts.find(path);
-      if (it == texts.end()) return std::nullopt;
-      return it->second;
+      if (it == texts.end()) return compiler::FileLookup::missing();
+      return compiler::FileLookup::found(it->second);
     };
     return o;
   }
