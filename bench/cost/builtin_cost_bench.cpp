@@ -9,10 +9,12 @@
 //
 // Each measurement builds the input at the top level of a module, then
 // times one call of an exported function doing the operation (a fresh
-// context per run; the best of --runs runs).
+// context per run; the best of --runs runs). Times are the thread's CPU
+// time, so a busy machine slows the numbers less than wall time would.
 //
 // Usage: raya_builtin_cost_bench [--runs N] [--limit X] [--filter SUBSTRING]
-#include <chrono>
+#include <time.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,6 +38,14 @@ struct Measure {
 
 void ignore_console(void*, int, std::string_view) {}
 
+/// This thread's CPU time: what the operation itself used, not the time
+/// other processes on a loaded machine took from it.
+double thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) * 1e9 + double(ts.tv_nsec);
+}
+
 /// One run: top-level `setup`, then a timed call of `op()`.
 Measure measure_once(const std::string& setup, const std::string& op) {
   Measure m;
@@ -58,17 +68,17 @@ Measure measure_once(const std::string& setup, const std::string& op) {
     return m;
   }
   uint64_t before = ctx.steps_executed();
-  auto start = std::chrono::steady_clock::now();
+  double start = thread_cpu_ns();
   Task* task = ctx.start_export_call("op", {});
   RunOutcome outcome = ctx.run_to_completion();
-  auto end = std::chrono::steady_clock::now();
+  double end = thread_cpu_ns();
   if (task == nullptr || outcome.kind != RunOutcome::Kind::Done || task->state == TaskState::Failed) {
     m.error = outcome.kind == RunOutcome::Kind::Fatal ? ctx.fatal().message : "the operation failed";
     return m;
   }
   m.ok = true;
   m.steps = ctx.steps_executed() - before;
-  m.ns = std::chrono::duration<double, std::nano>(end - start).count();
+  m.ns = end - start;
   return m;
 }
 

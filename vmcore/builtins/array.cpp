@@ -178,7 +178,7 @@ bool elements_of_iterable(Context& ctx, Value iterable, const char* where_name, 
       charge(ctx, uint64_t(length) / 2, kPerElement);  // the new buffer's fill
       Rooted<Array*> result(ctx, ctx.new_array(uint32_t(length)));
       // Each index is a key string to intern and look up.
-      charged_chunks(ctx, result->length_, kPerAllocatingElement, [&](uint64_t b, uint64_t e) {
+      charged_chunks(ctx, result->length_, builtins::kPerIndexKey, [&](uint64_t b, uint64_t e) {
         for (uint64_t i = b; i < e; ++i) {
           Value element;
           PropertyInfo info{};
@@ -452,8 +452,8 @@ bool join_into(Context& ctx, Array* a, std::u16string_view sep, StringBuilder& o
 }
 
 bool join_array(Context& ctx, Array* a, std::u16string_view sep, Value& result) {
-  // One step per element (the builder pays for the units it copies).
-  charge(ctx, a->length_, kPerElement);
+  // Per element converted (the builder pays for the units it copies).
+  charge(ctx, a->length_, builtins::kPerJoinedElement);
   // A lower bound of the result's length from the elements whose length is
   // known without converting them, so joining a million references to one
   // long string fails at once instead of after building gigabytes.

@@ -38,6 +38,15 @@ inline constexpr Price kPerUnits{1, Context::kUnitsPerStep};
 /// An element whose handling allocates (a [k, v] pair, a one-unit string,
 /// a number's key string) or hashes (a Map/Set insert, a property define).
 inline constexpr Price kPerAllocatingElement{4, 1};
+/// An array index turned into its interned key string ("17"): number to
+/// text, hashing, an intern-table probe and often an allocation (for-in
+/// over an array, Object.keys of an array).
+inline constexpr Price kPerIndexKey{10, 1};
+/// An index key made and then defined as a property of an object
+/// (object spread and Object.assign of an array: a hash-table insert more).
+inline constexpr Price kPerIndexKeyDefine{20, 1};
+/// An element turned into text and appended (join, String(array)).
+inline constexpr Price kPerJoinedElement{2, 1};
 /// Code units case-mapped or parsed (a table lookup or a branch each).
 inline constexpr Price kPerMappedUnits{1, 4};
 

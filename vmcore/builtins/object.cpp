@@ -58,7 +58,7 @@ bool own_list(Context& ctx, CallArgs& call, const char* method, Part part) {
   call.result = Value::object(out.get());
   // Index keys are strings made on the way: allocating elements.
   if (is_array(target)) {
-    charged_chunks(ctx, as_array(source.get())->length_, kPerAllocatingElement, [&](uint64_t b, uint64_t e) {
+    charged_chunks(ctx, as_array(source.get())->length_, builtins::kPerIndexKey, [&](uint64_t b, uint64_t e) {
       for (uint64_t i = b; i < e; ++i) {
         String* key = index_key(ctx, uint32_t(i));
         ctx.array_push(out, make_item(ctx, part, key, as_array(source.get())->elements_[i]));
@@ -68,7 +68,7 @@ bool own_list(Context& ctx, CallArgs& call, const char* method, Part part) {
     return true;
   }
   if (is_string(target)) {
-    charged_chunks(ctx, as_string(source.get())->length_, kPerAllocatingElement, [&](uint64_t b, uint64_t e) {
+    charged_chunks(ctx, as_string(source.get())->length_, builtins::kPerIndexKey, [&](uint64_t b, uint64_t e) {
       for (uint64_t i = b; i < e; ++i) {
         Rooted<String*> key(ctx, index_key(ctx, uint32_t(i)));
         Value ch = Value::object(ctx.char_string(as_string(source.get())->data()[i]));
@@ -132,14 +132,14 @@ bool object_assign(Context& ctx, CallArgs& call) {
     Value source = call.args[s];
     // Every copied property is a key made or looked up, then defined.
     if (is_array(source)) {
-      builtins::ChargedLoop loop(ctx, as_array(source)->length_, kPerAllocatingElement);
+      builtins::ChargedLoop loop(ctx, as_array(source)->length_, builtins::kPerIndexKeyDefine);
       for (uint32_t i = 0; i < as_array(call.args[s])->length_; ++i) {
         loop.tick();
         Rooted<String*> key(ctx, index_key(ctx, i));
         if (!assign_property(ctx, "assign", target, key, as_array(call.args[s])->elements_[i])) return false;
       }
     } else if (is_string(source)) {
-      builtins::ChargedLoop loop(ctx, as_string(source)->length_, kPerAllocatingElement);
+      builtins::ChargedLoop loop(ctx, as_string(source)->length_, builtins::kPerIndexKeyDefine);
       for (uint32_t i = 0; i < as_string(call.args[s])->length_; ++i) {
         loop.tick();
         Rooted<String*> key(ctx, index_key(ctx, i));

@@ -427,7 +427,14 @@ bool pad_impl(Context& ctx, CallArgs& call, bool at_start) {
   Rooted<Value> fill_root(ctx, fill_arg);  // keeps `fill` alive when it is an argument string
   String* out = ctx.new_string_uninit(total);
   char16_t* pad = out->data() + (at_start ? 0 : source->length_);
-  for (uint32_t i = 0; i < pad_length; ++i) pad[i] = fill[i % fill.size()];
+  // The fill string once, then doubling copies of what is already there.
+  uint32_t filled = std::min<uint32_t>(pad_length, uint32_t(fill.size()));
+  std::memcpy(pad, fill.data(), filled * sizeof(char16_t));
+  while (filled < pad_length) {
+    uint32_t chunk = std::min(filled, pad_length - filled);
+    std::memcpy(pad + filled, pad, chunk * sizeof(char16_t));
+    filled += chunk;
+  }
   std::memcpy(out->data() + (at_start ? pad_length : 0), source->data(), source->length_ * sizeof(char16_t));
   call.result = Value::object(out);
   return true;

@@ -78,7 +78,7 @@ String* Context::to_string(Value v) {
       } pop_on_exit{joining_};
       // Paid for per element and per unit copied, before each is touched.
       std::u16string out;
-      builtins::ChargedLoop loop(*this, a->length_, builtins::kPerElement);
+      builtins::ChargedLoop loop(*this, a->length_, builtins::kPerJoinedElement);
       for (uint32_t i = 0; i < a->length_; ++i) {
         loop.tick();
         if (i) out.push_back(u',');

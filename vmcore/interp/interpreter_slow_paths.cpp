@@ -590,7 +590,7 @@ bool Interpreter::for_in_keys(Value obj, Value& out) {
   } else if (is_array(obj)) {
     Rooted<Value> o(ctx_, obj);
     uint32_t n = as_array(o.get())->length_;
-    ChargedLoop loop(ctx_, n, kPerAllocatingElement);  // each index becomes a key string
+    ChargedLoop loop(ctx_, n, builtins::kPerIndexKey);  // each index becomes a key string
     for (uint32_t i = 0; i < n; ++i) {
       loop.tick();
       String* k = ctx_.to_property_key(Value::int32(int32_t(i)));
@@ -645,7 +645,7 @@ bool Interpreter::object_spread(Value target, Value source) {
   Rooted<Value> s(ctx_, source);
   if (is_array(source)) {
     uint32_t n = as_array(source)->length_;
-    ChargedLoop loop(ctx_, n, kPerAllocatingElement);  // a key string and a define each
+    ChargedLoop loop(ctx_, n, builtins::kPerIndexKeyDefine);  // a key string and a define each
     for (uint32_t i = 0; i < n; ++i) {
       loop.tick();
       String* k = ctx_.to_property_key(Value::int32(int32_t(i)));
