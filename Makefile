@@ -22,6 +22,9 @@
 #   make bench-fuel     every kernel on raya built without fuel metering (in
 #                       build-nofuel) vs the normal build, with and without a
 #                       step budget (bench/run_kernels.sh --fuel)
+#   make bench-cost     ns per charged step of every builtin on a large input
+#                       vs a plain loop's; names any above 20x (bench/
+#                       raya_builtin_cost_bench, bench/README.md "Cost of builtins")
 #   make bench-actors   bare CAF actors vs Raya context actors side by side:
 #                       spawn, memory, round trips, throughput, fairness, host
 #                       ping latency (bench/raya_actor_bench; ~2 minutes)
@@ -83,7 +86,7 @@ SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
 # suppressed (tests/tsan.supp); ours still stop the test.
 TSAN_ENV := TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp:halt_on_error=1:second_deadlock_stack=1:history_size=4"
 
-.PHONY: all deps deps-fuzz install-packages configure build run test test-asan test-tsan test-gcstress fuzz bench bench-gc bench-fuel bench-actors clean
+.PHONY: all deps deps-fuzz install-packages configure build run test test-asan test-tsan test-gcstress fuzz bench bench-gc bench-fuel bench-cost bench-actors clean
 
 all: build
 
@@ -169,6 +172,9 @@ bench-fuel: build
 	cmake --build $(NOFUEL_DIR) -j$(JOBS) --target raya
 	RAYA_BIN=$(CURDIR)/$(BUILD_DIR)/bin/raya RAYA_NOFUEL_BIN=$(CURDIR)/$(NOFUEL_DIR)/bin/raya \
 	  bench/run_kernels.sh --fuel $(if $(RUNS),--runs $(RUNS))
+
+bench-cost: build
+	$(BUILD_DIR)/bench/raya_builtin_cost_bench $(if $(RUNS),--runs $(RUNS))
 
 bench-actors: build
 	$(BUILD_DIR)/bench/raya_actor_bench $(ACTOR_BENCH_FLAGS)

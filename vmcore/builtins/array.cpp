@@ -13,6 +13,7 @@
 #include <cstring>
 #include <deque>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/builtins/install.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/value/number_format.hpp"
@@ -22,7 +23,12 @@ namespace raya::vm {
 
 namespace {
 
+using builtins::charge;
+using builtins::charged_chunks;
 using builtins::clamp_relative;
+using builtins::copy_values;
+using builtins::kPerAllocatingElement;
+using builtins::kPerElement;
 using builtins::integer_arg;
 using builtins::kMaxArrayLength;
 using builtins::StringBuilder;
@@ -55,12 +61,14 @@ bool this_mutable_array(Context& ctx, const CallArgs& call, const char* method, 
   return true;
 }
 
-/// A fresh array holding a[begin, end).
+/// A fresh array holding a[begin, end), paid for per element (its
+/// allocation's fill, then the copy in chunks).
 Array* copy_range(Context& ctx, Array* source, uint32_t begin, uint32_t end) {
   Rooted<Array*> src(ctx, source);
   uint32_t n = end > begin ? end - begin : 0;
+  charge(ctx, n / 2, kPerElement);  // the new buffer's fill
   Array* out = ctx.new_array(n);
-  if (n != 0) std::memcpy(static_cast<void*>(out->elements_), src->elements_ + begin, n * sizeof(Value));
+  copy_values(ctx, out->elements_, src->elements_ + begin, n);
   return out;
 }
 
@@ -86,9 +94,11 @@ bool array_call(Context& ctx, CallArgs& call) {
     if (n > kMaxArrayLength)
       return ctx.throw_range_error("Invalid array length: " + number_to_string(n) + " is beyond the maximum of " +
                                    std::to_string(kMaxArrayLength) + " elements");
+    charge(ctx, uint64_t(n), kPerElement);  // n undefineds written
     call.result = Value::object(ctx.new_array(uint32_t(n)));
     return true;
   }
+  charge(ctx, call.count, kPerElement);
   Array* out = ctx.new_array(call.count);
   for (uint32_t i = 0; i < call.count; ++i) out->elements_[i] = call.args[i];
   call.result = Value::object(out);
@@ -101,6 +111,7 @@ bool array_is_array(Context&, CallArgs& call) {
 }
 
 bool array_of(Context& ctx, CallArgs& call) {
+  charge(ctx, call.count, kPerElement);
   Array* out = ctx.new_array(call.count);
   for (uint32_t i = 0; i < call.count; ++i) out->elements_[i] = call.args[i];
   call.result = Value::object(out);
@@ -118,13 +129,17 @@ bool elements_of_iterable(Context& ctx, Value iterable, const char* where_name, 
   }
   if (is_string(iterable)) {
     Rooted<Array*> result(ctx, ctx.new_array(0));
-    String* s = as_string(source.get());
-    for (uint32_t i = 0; i < s->length_;) {
-      CodePoint cp = decode_code_point(s->view(), i);
-      String* piece = cp.units == 1 ? ctx.char_string(s->data()[i]) : ctx.new_string(s->view().substr(i, 2));
-      ctx.array_push(result, Value::object(piece));
-      i += cp.units;
-    }
+    uint32_t i = 0;
+    charged_chunks(ctx, as_string(source.get())->length_, kPerAllocatingElement, [&](uint64_t, uint64_t e) {
+      while (i < e) {
+        String* s = as_string(source.get());
+        CodePoint cp = decode_code_point(s->view(), i);
+        String* piece = cp.units == 1 ? ctx.char_string(s->data()[i]) : ctx.new_string(s->view().substr(i, 2));
+        ctx.array_push(result, Value::object(piece));
+        i += cp.units;
+      }
+      return true;
+    });
     out = Value::object(result.get());
     return true;
   }
@@ -132,6 +147,8 @@ bool elements_of_iterable(Context& ctx, Value iterable, const char* where_name, 
     MapObject* map = as_map(iterable);
     bool pairs = !map->is_set();
     Rooted<Array*> result(ctx, ctx.new_array(0, map->table_.size()));
+    // Every entry slot (tombstones too) is visited; pairs are allocations.
+    charge(ctx, map->table_.entries().size(), pairs ? kPerAllocatingElement : kPerElement);
     for (size_t i = 0; i < as_map(source.get())->table_.entries().size(); ++i) {
       // Re-read the entry each time: allocating a pair may run the collector,
       // which does not touch the table but keeps this code obviously safe.
@@ -158,14 +175,20 @@ bool elements_of_iterable(Context& ctx, Value iterable, const char* where_name, 
       double length = length_value.to_double();
       length = length != length || length <= 0 ? 0 : std::floor(length);
       if (length > kMaxArrayLength) return ctx.throw_range_error("Invalid array length");
+      charge(ctx, uint64_t(length) / 2, kPerElement);  // the new buffer's fill
       Rooted<Array*> result(ctx, ctx.new_array(uint32_t(length)));
-      for (uint32_t i = 0; i < result->length_; ++i) {
-        Value element;
-        PropertyInfo info{};
-        if (ctx.lookup_property(as_object(source.get()), builtins::index_key(ctx, i), element, nullptr, &info) &&
-            !(info.flags & kPropAccessor))
-          result->elements_[i] = element;
-      }
+      // Each index is a key string to intern and look up.
+      charged_chunks(ctx, result->length_, builtins::kPerIndexKey, [&](uint64_t b, uint64_t e) {
+        for (uint64_t i = b; i < e; ++i) {
+          Value element;
+          PropertyInfo info{};
+          if (ctx.lookup_property(as_object(source.get()), builtins::index_key(ctx, uint32_t(i)), element, nullptr,
+                                  &info) &&
+              !(info.flags & kPropAccessor))
+            result->elements_[i] = element;
+        }
+        return true;
+      });
       out = Value::object(result.get());
       return true;
     }
@@ -198,6 +221,7 @@ bool array_push(Context& ctx, CallArgs& call) {
   if (!this_mutable_array(ctx, call, "push", a)) return false;
   Rooted<Array*> array(ctx, a);
   if (uint64_t(array->length_) + call.count > kMaxArrayLength) return ctx.throw_range_error("Invalid array length");
+  if (call.count > 1) charge(ctx, call.count, kPerElement);
   reserve_for_append(ctx, array, call.count);
   for (uint32_t i = 0; i < call.count; ++i) array->elements_[array->length_++] = call.args[i];
   call.result = Value::number(array->length_);
@@ -224,7 +248,7 @@ bool array_shift(Context& ctx, CallArgs& call) {
     return true;
   }
   call.result = a->elements_[0];
-  std::memmove(static_cast<void*>(a->elements_), a->elements_ + 1, (a->length_ - 1) * sizeof(Value));
+  copy_values(ctx, a->elements_, a->elements_ + 1, a->length_ - 1);
   a->elements_[--a->length_] = Value::undefined();
   return true;
 }
@@ -237,9 +261,10 @@ bool array_unshift(Context& ctx, CallArgs& call) {
   if (uint64_t(array->length_) + n > kMaxArrayLength) return ctx.throw_range_error("Invalid array length");
   if (n != 0) {
     uint32_t old_length = array->length_;
+    charge(ctx, n, kPerElement);
     reserve_for_append(ctx, array, n);
     ctx.array_set_length(array, old_length + n);
-    std::memmove(static_cast<void*>(array->elements_ + n), array->elements_, old_length * sizeof(Value));
+    copy_values(ctx, array->elements_ + n, array->elements_, old_length);
     for (uint32_t i = 0; i < n; ++i) array->elements_[i] = call.args[i];
   }
   call.result = Value::number(array->length_);
@@ -283,9 +308,11 @@ bool array_splice(Context& ctx, CallArgs& call) {
   Rooted<Array*> removed(ctx, copy_range(ctx, array, start, start + delete_count));
   uint32_t new_length = length - delete_count + insert_count;
   uint32_t tail = length - start - delete_count;
+  // Inserted elements and the cleared tail, paid for before the moves.
+  charge(ctx, uint64_t(insert_count) + (insert_count < delete_count ? delete_count - insert_count : 0), kPerElement);
   if (insert_count > delete_count) ctx.array_set_length(array, new_length);
   Value* el = array->elements_;
-  std::memmove(static_cast<void*>(el + start + insert_count), el + start + delete_count, tail * sizeof(Value));
+  copy_values(ctx, el + start + insert_count, el + start + delete_count, tail);
   for (uint32_t i = 0; i < insert_count; ++i) el[start + i] = call.args[2 + i];
   if (insert_count < delete_count) {
     for (uint32_t i = new_length; i < length; ++i) el[i] = Value::undefined();
@@ -302,13 +329,14 @@ bool array_concat(Context& ctx, CallArgs& call) {
   uint64_t total = a->length_;
   for (uint32_t i = 0; i < call.count; ++i) total += is_array(call.args[i]) ? as_array(call.args[i])->length_ : 1;
   if (total > kMaxArrayLength) return ctx.throw_range_error("Invalid array length");
+  charge(ctx, call.count, kPerElement);
   Rooted<Array*> out(ctx, copy_range(ctx, a, 0, a->length_));
   ctx.array_reserve(out, uint32_t(total));
   for (uint32_t i = 0; i < call.count; ++i) {
     Value v = call.args[i];
     if (is_array(v)) {
       Array* part = as_array(v);
-      std::memcpy(static_cast<void*>(out->elements_ + out->length_), part->elements_, part->length_ * sizeof(Value));
+      copy_values(ctx, out->elements_ + out->length_, part->elements_, part->length_);
       out->length_ += part->length_;
     } else {
       out->elements_[out->length_++] = v;
@@ -326,13 +354,18 @@ bool array_index_of(Context& ctx, CallArgs& call) {
   if (!this_array(ctx, call, "indexOf", a) || !integer_arg(ctx, call, 1, 0, RAYA_WHERE("indexOf"), "start", from))
     return false;
   Value target = call.arg(0);
-  for (uint32_t i = clamp_relative(from, a->length_); i < a->length_; ++i) {
-    if (Context::strict_equals(a->elements_[i], target)) {
-      call.result = Value::number(i);
-      return true;
+  uint32_t start = clamp_relative(from, a->length_);
+  int64_t found = -1;
+  charged_chunks(ctx, a->length_ - start, kPerElement, [&](uint64_t b, uint64_t e) {
+    for (uint64_t i = start + b; i < start + e; ++i) {
+      if (builtins::strict_equals_charged(ctx, a->elements_[i], target)) {
+        found = int64_t(i);
+        return false;
+      }
     }
-  }
-  call.result = Value::int32(-1);
+    return true;
+  });
+  call.result = Value::number(double(found));
   return true;
 }
 
@@ -343,13 +376,20 @@ bool array_last_index_of(Context& ctx, CallArgs& call) {
   if (!integer_arg(ctx, call, 1, double(a->length_) - 1, RAYA_WHERE("lastIndexOf"), "start", from)) return false;
   Value target = call.arg(0);
   double k = from >= 0 ? std::min(from, double(a->length_) - 1) : double(a->length_) + from;
-  for (double i = k; i >= 0; --i) {
-    if (Context::strict_equals(a->elements_[uint32_t(i)], target)) {
-      call.result = Value::number(i);
+  int64_t found = -1;
+  if (k >= 0) {
+    uint64_t top = uint64_t(k);  // scan top, top - 1, ..., 0
+    charged_chunks(ctx, top + 1, kPerElement, [&](uint64_t b, uint64_t e) {
+      for (uint64_t n = b; n < e; ++n) {
+        if (builtins::strict_equals_charged(ctx, a->elements_[top - n], target)) {
+          found = int64_t(top - n);
+          return false;
+        }
+      }
       return true;
-    }
+    });
   }
-  call.result = Value::int32(-1);
+  call.result = Value::number(double(found));
   return true;
 }
 
@@ -359,13 +399,18 @@ bool array_includes(Context& ctx, CallArgs& call) {
   if (!this_array(ctx, call, "includes", a) || !integer_arg(ctx, call, 1, 0, RAYA_WHERE("includes"), "start", from))
     return false;
   Value target = call.arg(0);
-  for (uint32_t i = clamp_relative(from, a->length_); i < a->length_; ++i) {
-    if (OrderedTable::same_value_zero(a->elements_[i], target)) {
-      call.result = Value::boolean(true);
-      return true;
+  uint32_t start = clamp_relative(from, a->length_);
+  bool found = false;
+  charged_chunks(ctx, a->length_ - start, kPerElement, [&](uint64_t b, uint64_t e) {
+    for (uint64_t i = start + b; i < start + e; ++i) {
+      if (builtins::same_value_zero_charged(ctx, a->elements_[i], target)) {
+        found = true;
+        return false;
+      }
     }
-  }
-  call.result = Value::boolean(false);
+    return true;
+  });
+  call.result = Value::boolean(found);
   return true;
 }
 
@@ -407,6 +452,8 @@ bool join_into(Context& ctx, Array* a, std::u16string_view sep, StringBuilder& o
 }
 
 bool join_array(Context& ctx, Array* a, std::u16string_view sep, Value& result) {
+  // Per element converted (the builder pays for the units it copies).
+  charge(ctx, a->length_, builtins::kPerJoinedElement);
   // A lower bound of the result's length from the elements whose length is
   // known without converting them, so joining a million references to one
   // long string fails at once instead of after building gigabytes.
@@ -430,7 +477,6 @@ bool array_join(Context& ctx, CallArgs& call) {
   Value sep = call.arg(0);
   if (!sep.is_undefined() && !is_string(sep)) return throw_wrong_kind(ctx, RAYA_WHERE("join"), "separator", "a string", sep);
   Rooted<Value> sep_root(ctx, sep);
-  ctx.charge_steps(a->length_);
   return join_array(ctx, a, sep.is_undefined() ? std::u16string_view(u",") : as_string(sep)->view(), call.result);
 }
 
@@ -445,7 +491,11 @@ bool array_to_string(Context& ctx, CallArgs& call) {
 bool array_reverse(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   if (!this_mutable_array(ctx, call, "reverse", a)) return false;
-  std::reverse(a->elements_, a->elements_ + a->length_);
+  uint32_t n = a->length_;
+  charged_chunks(ctx, n / 2, builtins::Price{2, 1}, [&](uint64_t b, uint64_t e) {
+    for (uint64_t i = b; i < e; ++i) std::swap(a->elements_[i], a->elements_[n - 1 - i]);
+    return true;
+  });
   call.result = call.this_value;
   return true;
 }
@@ -457,7 +507,12 @@ bool array_fill(Context& ctx, CallArgs& call) {
       !integer_arg(ctx, call, 2, double(a->length_), RAYA_WHERE("fill"), "end", end))
     return false;
   uint32_t from = clamp_relative(start, a->length_), to = clamp_relative(end, a->length_);
-  for (uint32_t i = from; i < to; ++i) a->elements_[i] = call.arg(0);
+  Value v = call.arg(0);
+  if (to > from)
+    charged_chunks(ctx, to - from, kPerElement, [&](uint64_t b, uint64_t e) {
+      std::fill(a->elements_ + from + b, a->elements_ + from + e, v);
+      return true;
+    });
   call.result = call.this_value;
   return true;
 }
@@ -476,12 +531,19 @@ bool array_flat(Context& ctx, CallArgs& call) {
     double depth_left;
   };
   std::vector<Level> stack{{source.get(), 0, depth}};
+  uint64_t prepaid = 0;  // visits paid for and not yet made
   while (!stack.empty()) {
     Level& top = stack.back();
     if (top.next >= top.array->length_) {
       stack.pop_back();
       continue;
     }
+    if (prepaid == 0) {
+      // Pay for the rest of this level, a chunk at most, before visiting it.
+      prepaid = std::min<uint64_t>(kChunkSteps, top.array->length_ - top.next);
+      ctx.charge_steps(prepaid);
+    }
+    --prepaid;
     Value e = top.array->elements_[top.next++];
     if (is_array(e) && top.depth_left >= 1) {
       if (stack.size() >= kMaxFlatNesting) return ctx.throw_range_error("Maximum call stack size exceeded");
@@ -501,6 +563,7 @@ bool array_to_reversed(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   if (!this_array(ctx, call, "toReversed", a)) return false;
   Array* out = copy_range(ctx, a, 0, a->length_);
+  charge(ctx, out->length_, kPerElement);
   std::reverse(out->elements_, out->elements_ + out->length_);
   call.result = Value::object(out);
   return true;
@@ -525,8 +588,12 @@ bool array_with(Context& ctx, CallArgs& call) {
 bool array_keys(Context& ctx, CallArgs& call) {
   Array* a = nullptr;
   if (!this_array(ctx, call, "keys", a)) return false;
-  Array* out = ctx.new_array(a->length_);
-  for (uint32_t i = 0; i < out->length_; ++i) out->elements_[i] = Value::number(i);
+  charge(ctx, a->length_ / 2, kPerElement);  // the new buffer's fill
+  Rooted<Array*> out(ctx, ctx.new_array(a->length_));
+  charged_chunks(ctx, out->length_, kPerElement, [&](uint64_t b, uint64_t e) {
+    for (uint64_t i = b; i < e; ++i) out->elements_[i] = Value::number(double(i));
+    return true;
+  });
   call.result = Value::object(out);
   return true;
 }
@@ -543,12 +610,15 @@ bool array_entries(Context& ctx, CallArgs& call) {
   if (!this_array(ctx, call, "entries", a)) return false;
   Rooted<Array*> source(ctx, a);
   Rooted<Array*> out(ctx, ctx.new_array(0, a->length_));
-  for (uint32_t i = 0; i < source->length_; ++i) {
-    Array* pair = ctx.new_array(2);
-    pair->elements_[0] = Value::number(i);
-    pair->elements_[1] = source->elements_[i];
-    ctx.array_push(out, Value::object(pair));
-  }
+  charged_chunks(ctx, source->length_, kPerAllocatingElement, [&](uint64_t b, uint64_t e) {
+    for (uint64_t i = b; i < e; ++i) {
+      Array* pair = ctx.new_array(2);
+      pair->elements_[0] = Value::number(double(i));
+      pair->elements_[1] = source->elements_[i];
+      ctx.array_push(out, Value::object(pair));
+    }
+    return true;
+  });
   call.result = Value::object(out.get());
   return true;
 }
@@ -573,11 +643,6 @@ bool array_sort(Context& ctx, CallArgs& call) {
 bool builtin_sort_default(Context& ctx, CallArgs& call) {
   Value v = call.arg(0);
   if (!is_array(v)) return throw_wrong_kind(ctx, "Array.prototype.sort", "'this'", "an array", v);
-  // n log n comparisons, charged before sorting.
-  uint64_t n = as_array(v)->length_;
-  uint64_t log_n = 1;
-  while ((uint64_t(1) << log_n) < n) ++log_n;
-  ctx.charge_steps(n * log_n);
   if (!builtins::sort_array_default(ctx, as_array(v))) return false;
   call.result = v;
   return true;
@@ -590,6 +655,17 @@ namespace builtins {
 bool sort_array_default(Context& ctx, Array* array) {
   if (array->flags_ & kObjectFrozen) return ctx.throw_type_error("Array.prototype.sort: cannot modify a frozen array");
   Rooted<Array*> a(ctx, array);
+  // n log n comparisons, each reading up to the shorter key: paid for before
+  // sorting, with the conversions of non-strings (allocations).
+  uint64_t n = a->length_;
+  uint64_t log_n = 1;
+  while ((uint64_t(1) << log_n) < n) ++log_n;
+  charge(ctx, n * log_n, kPerElement);
+  charge(ctx, n, kPerAllocatingElement);
+  uint64_t key_units = 0;
+  for (uint32_t i = 0; i < n; ++i)
+    if (is_string(a->elements_[i])) key_units += as_string(a->elements_[i])->length_;
+  charge(ctx, key_units * log_n, builtins::kPerUnits);
   struct Keyed {
     std::u16string_view key;
     Value value;

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/builtins/install.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/heap/vm_fatal.hpp"
@@ -170,11 +171,19 @@ bool StringBuilder::append(std::u16string_view units) {
     return false;
   }
   if (want * sizeof(char16_t) > ctx_.heap().max_bytes()) check_string_length(ctx_, want);  // ends the context
+  if (units.size() > prepaid_) {
+    // Pay whole steps ahead: at most one step more than the units appended.
+    uint64_t steps = steps_for(units.size() - prepaid_, kPerUnits);
+    charge(ctx_, steps * Context::kUnitsPerStep, kPerUnits);
+    prepaid_ += steps * Context::kUnitsPerStep;
+  }
+  prepaid_ -= units.size();
   units_.append(units);
   return true;
 }
 
 bool StringBuilder::append_ascii(std::string_view ascii) {
+  if (ascii.empty()) return !overflowed_;
   std::u16string wide(ascii.begin(), ascii.end());
   return append(wide);
 }
@@ -201,7 +210,13 @@ bool is_array_index_key(const String* key, uint32_t* index) {
   return true;
 }
 
+uint64_t own_property_count(const Object* obj) {
+  return obj->dict_ ? obj->dict_->entries.size() : obj->shape_->slot_count_;
+}
+
 std::vector<String*> ordered_own_keys(Context& ctx, Object* obj) {
+  // Collecting, and sorting when there are index keys: paid for first.
+  charge(ctx, own_property_count(obj), kPerElement);
   std::vector<String*> keys = ctx.own_enumerable_keys(obj);
   bool any_index = false;
   for (String* k : keys) {
@@ -220,6 +235,9 @@ std::vector<String*> ordered_own_keys(Context& ctx, Object* obj) {
     else
       others.push_back(k);
   }
+  uint64_t log_n = 1;
+  while ((uint64_t(1) << log_n) < indexes.size()) ++log_n;
+  charge(ctx, indexes.size() * log_n, kPerElement);
   std::sort(indexes.begin(), indexes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   keys.clear();
   for (auto& [i, k] : indexes) keys.push_back(k);

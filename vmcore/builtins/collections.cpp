@@ -6,6 +6,7 @@
 // values() and entries() return arrays (LANGUAGE.md), which for-of, spread
 // and Array.from all accept. Every insert or delete re-charges the table's
 // memory to the heap with ctx.map_changed.
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/builtins/install.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/value/unicode.hpp"
@@ -14,6 +15,10 @@ namespace raya::vm {
 
 namespace {
 
+using builtins::charge_key_lookup;
+using builtins::ChargedLoop;
+using builtins::kPerAllocatingElement;
+using builtins::kPerElement;
 using builtins::throw_wrong_kind;
 
 bool this_collection(Context& ctx, const CallArgs& call, bool want_set, const char* method, MapObject*& out) {
@@ -34,6 +39,7 @@ bool add_entry(Context& ctx, MapObject* map, Value entry) {
   Array* pair = as_array(entry);
   Value key = pair->length_ > 0 ? pair->elements_[0] : Value::undefined();
   Value value = pair->length_ > 1 ? pair->elements_[1] : Value::undefined();
+  charge_key_lookup(ctx, key);
   map->table_.set(key, value);
   return true;
 }
@@ -45,11 +51,17 @@ bool map_construct(Context& ctx, CallArgs& call) {
   Value source = call.arg(0);
   if (is_array(source)) {
     Array* entries = as_array(source);
-    for (uint32_t i = 0; i < entries->length_; ++i)
+    ChargedLoop loop(ctx, entries->length_, kPerAllocatingElement);
+    for (uint32_t i = 0; i < entries->length_; ++i) {
+      loop.tick();
       if (!add_entry(ctx, map, entries->elements_[i])) return false;
+    }
   } else if (is_map(source)) {
-    for (const OrderedTable::Entry& e : as_map(source)->table_.entries())
+    ChargedLoop loop(ctx, as_map(source)->table_.entries().size(), kPerAllocatingElement);
+    for (const OrderedTable::Entry& e : as_map(source)->table_.entries()) {
+      loop.tick();
       if (!e.deleted) map->table_.set(e.key, e.value);
+    }
   } else if (!source.is_nullish()) {
     return ctx.throw_type_error("Map: " + ctx.describe_for_error(source) +
                                 " is not iterable (expected an array of [key, value] pairs or a Map)");
@@ -66,13 +78,23 @@ bool set_construct(Context& ctx, CallArgs& call) {
   Value source = call.arg(0);
   if (is_array(source)) {
     Array* values = as_array(source);
-    for (uint32_t i = 0; i < values->length_; ++i) set->table_.set(values->elements_[i], Value::undefined());
+    ChargedLoop loop(ctx, values->length_, kPerAllocatingElement);
+    for (uint32_t i = 0; i < values->length_; ++i) {
+      loop.tick();
+      charge_key_lookup(ctx, values->elements_[i]);
+      set->table_.set(values->elements_[i], Value::undefined());
+    }
   } else if (is_set(source)) {
-    for (const OrderedTable::Entry& e : as_map(source)->table_.entries())
+    ChargedLoop loop(ctx, as_map(source)->table_.entries().size(), kPerAllocatingElement);
+    for (const OrderedTable::Entry& e : as_map(source)->table_.entries()) {
+      loop.tick();
       if (!e.deleted) set->table_.set(e.key, Value::undefined());
+    }
   } else if (is_string(source)) {
     // Code points, like for-of over a string.
+    ChargedLoop loop(ctx, as_string(source)->length_, kPerAllocatingElement);
     for (uint32_t i = 0; i < as_string(source)->length_;) {
+      loop.tick();
       CodePoint cp = decode_code_point(as_string(source)->view(), i);
       String* piece = cp.units == 1 ? ctx.char_string(as_string(source)->data()[i])
                                     : ctx.new_string(as_string(source)->view().substr(i, 2));
@@ -83,7 +105,9 @@ bool set_construct(Context& ctx, CallArgs& call) {
   } else if (is_map(source)) {
     // A Map iterates as [key, value] pairs.
     MapObject* map = as_map(source);
+    ChargedLoop loop(ctx, map->table_.entries().size(), kPerAllocatingElement);
     for (size_t i = 0; i < map->table_.entries().size(); ++i) {
+      loop.tick();
       const OrderedTable::Entry& e = map->table_.entries()[i];
       if (e.deleted) continue;
       Value key = e.key, value = e.value;
@@ -107,6 +131,7 @@ bool set_construct(Context& ctx, CallArgs& call) {
 bool collection_has(Context& ctx, CallArgs& call, bool is_set_method) {
   MapObject* m = nullptr;
   if (!this_collection(ctx, call, is_set_method, "has", m)) return false;
+  charge_key_lookup(ctx, call.arg(0));
   call.result = Value::boolean(m->table_.find(call.arg(0)) >= 0);
   return true;
 }
@@ -114,6 +139,7 @@ bool collection_has(Context& ctx, CallArgs& call, bool is_set_method) {
 bool collection_delete(Context& ctx, CallArgs& call, bool is_set_method) {
   MapObject* m = nullptr;
   if (!this_collection(ctx, call, is_set_method, "delete", m)) return false;
+  charge_key_lookup(ctx, call.arg(0));
   bool removed = m->table_.remove(call.arg(0));
   ctx.map_changed(m);
   call.result = Value::boolean(removed);
@@ -138,7 +164,9 @@ bool collection_list(Context& ctx, CallArgs& call, bool is_set_method, const cha
   if (!this_collection(ctx, call, is_set_method, method, m)) return false;
   Rooted<MapObject*> map(ctx, m);
   Rooted<Array*> out(ctx, ctx.new_array(0, map->table_.size()));
+  ChargedLoop loop(ctx, map->table_.entries().size(), part == Part::Entries ? kPerAllocatingElement : kPerElement);
   for (size_t i = 0; i < map->table_.entries().size(); ++i) {
+    loop.tick();
     const OrderedTable::Entry& e = map->table_.entries()[i];
     if (e.deleted) continue;
     Value key = e.key;
@@ -161,6 +189,7 @@ bool collection_list(Context& ctx, CallArgs& call, bool is_set_method, const cha
 bool map_get(Context& ctx, CallArgs& call) {
   MapObject* m = nullptr;
   if (!this_collection(ctx, call, false, "get", m)) return false;
+  charge_key_lookup(ctx, call.arg(0));
   int64_t i = m->table_.find(call.arg(0));
   call.result = i < 0 ? Value::undefined() : m->table_.entries()[size_t(i)].value;
   return true;
@@ -169,6 +198,7 @@ bool map_get(Context& ctx, CallArgs& call) {
 bool map_set(Context& ctx, CallArgs& call) {
   MapObject* m = nullptr;
   if (!this_collection(ctx, call, false, "set", m)) return false;
+  charge_key_lookup(ctx, call.arg(0));
   m->table_.set(call.arg(0), call.arg(1));
   ctx.map_changed(m);
   call.result = call.this_value;
@@ -187,6 +217,7 @@ bool map_entries(Context& ctx, CallArgs& call) { return collection_list(ctx, cal
 bool set_add(Context& ctx, CallArgs& call) {
   MapObject* m = nullptr;
   if (!this_collection(ctx, call, true, "add", m)) return false;
+  charge_key_lookup(ctx, call.arg(0));
   m->table_.set(call.arg(0), Value::undefined());
   ctx.map_changed(m);
   call.result = call.this_value;

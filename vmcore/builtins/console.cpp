@@ -7,6 +7,7 @@
 // sink, not here.
 #include <cmath>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/builtins/inspect.hpp"
 #include "vmcore/builtins/install.hpp"
 #include "vmcore/heap/roots.hpp"
@@ -85,6 +86,12 @@ bool console_method(Context& ctx, CallArgs& call) {
   if (!ctx.has_console()) {
     return ctx.throw_named_error("CapabilityDenied", "console is not granted to this context");
   }
+  // Strings are converted unit by unit (other values pay in inspect).
+  uint64_t units = 0;
+  for (uint32_t i = 0; i < call.count; ++i)
+    if (is_string(call.args[i])) units += as_string(call.args[i])->length_;
+  builtins::charge(ctx, call.count, builtins::kPerElement);
+  builtins::charge(ctx, units, builtins::kPerUnits);
   std::string line = format_line(ctx, call);
   ctx.console_write(Level, line);
   call.result = Value::undefined();

@@ -1,5 +1,6 @@
 // The core prototypes and the standard error classes, created before any
 // other builtin so install_builtins() can attach methods to them.
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/interp/context.hpp"
 
@@ -13,6 +14,8 @@ bool error_constructor(Context& ctx, CallArgs& call) {
   Rooted<Object*> self(ctx, as_object(call.this_value));
   Value message_arg = call.arg(0);
   Rooted<String*> message(ctx, message_arg.is_undefined() ? ctx.empty_string() : ctx.to_string(message_arg));
+  // The message is copied into the stack string (twice converted).
+  builtins::charge(ctx, uint64_t(message->length_) * 2, builtins::kPerUnits);
   if (!message_arg.is_undefined())
     ctx.define_own_property(self, ctx.intern_ascii("message"), Value::object(message.get()), 0);
   // The stack string starts with "Name: message" like V8's.

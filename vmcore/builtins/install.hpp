@@ -80,7 +80,8 @@ bool check_string_length(Context& ctx, uint64_t units);
 
 /// Collects the code units of a string result, refusing anything longer than
 /// kMaxStringLength (or the heap) while it grows, so a runaway join() or
-/// replaceAll() fails before it is materialised.
+/// replaceAll() fails before it is materialised. Appended units are paid for
+/// (one step per Context::kUnitsPerStep) before they are copied.
 class StringBuilder {
  public:
   explicit StringBuilder(Context& ctx) : ctx_(ctx) {}
@@ -96,11 +97,15 @@ class StringBuilder {
  private:
   Context& ctx_;
   std::u16string units_;
+  uint64_t prepaid_ = 0;  // units already paid for and not yet appended
   bool overflowed_ = false;
 };
 
 /// True for a canonical array index ("0", "17"; not "01", "-1", "1.5").
 bool is_array_index_key(const String* key, uint32_t* index = nullptr);
+/// Properties (enumerable or not, deleted dictionary entries too) that
+/// collecting an object's keys visits: what a key walk pays for.
+uint64_t own_property_count(const Object* obj);
 /// Own enumerable keys in JavaScript's order: array-index keys ascending,
 /// then the other keys in insertion order (Object.keys, JSON.stringify and
 /// console output agree with node).

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/builtins/install.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/value/number_format.hpp"
@@ -150,6 +151,7 @@ bool math_atan2(Context& ctx, CallArgs& call) {
 /// Math.max / Math.min: every argument is checked (a non-number anywhere is
 /// a TypeError even after a NaN); NaN wins; +0 is larger than -0.
 bool min_max(Context& ctx, CallArgs& call, bool is_max) {
+  builtins::charge(ctx, call.count, builtins::kPerElement);  // Math.max(...hugeArray)
   double best = is_max ? -kInfinity : kInfinity;
   bool saw_nan = false;
   for (uint32_t i = 0; i < call.count; ++i) {
@@ -175,6 +177,7 @@ bool math_min(Context& ctx, CallArgs& call) { return min_max(ctx, call, false); 
 /// Math.hypot: Infinity beats NaN; scaled by the largest magnitude so that
 /// squares neither overflow nor underflow.
 bool math_hypot(Context& ctx, CallArgs& call) {
+  builtins::charge(ctx, call.count, builtins::Price{2, 1});  // two passes
   std::vector<double> xs;
   xs.reserve(call.count);
   bool saw_inf = false, saw_nan = false;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/builtins/install.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/value/number_format.hpp"
@@ -40,6 +41,7 @@ bool number_call(Context& ctx, CallArgs& call) {
   if (v.is_number()) {
     call.result = v;
   } else if (is_string(v)) {
+    builtins::charge(ctx, as_string(v)->length_, builtins::kPerMappedUnits);  // parsed unit by unit
     call.result = Value::number(string_to_number(as_string(v)->view()));
   } else if (v.is_bool()) {
     call.result = Value::int32(v.is_true() ? 1 : 0);
@@ -123,6 +125,7 @@ bool parse_int_native(Context& ctx, CallArgs& call) {
   } else if (!radix_arg.is_undefined()) {
     return throw_wrong_kind(ctx, "parseInt", "radix", "a number", radix_arg);
   }
+  builtins::charge(ctx, text->length_, builtins::kPerMappedUnits);  // parsed unit by unit
   call.result = Value::number(parse_int(text->view(), radix));
   return true;
 }
@@ -130,6 +133,7 @@ bool parse_int_native(Context& ctx, CallArgs& call) {
 bool parse_float_native(Context& ctx, CallArgs& call) {
   String* text = nullptr;
   if (!builtins::string_arg(ctx, call, 0, "parseFloat", "argument", text)) return false;
+  builtins::charge(ctx, text->length_, builtins::kPerMappedUnits);  // parsed unit by unit
   call.result = Value::number(parse_float(text->view()));
   return true;
 }

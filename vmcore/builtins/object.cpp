@@ -7,6 +7,7 @@
 // keys ("0", "1", ...), like JavaScript. Natives cannot run getters or
 // setters, so values()/entries()/assign() refuse accessor properties with a
 // TypeError rather than silently skipping them.
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/builtins/install.hpp"
 #include "vmcore/heap/roots.hpp"
 
@@ -14,7 +15,11 @@ namespace raya::vm {
 
 namespace {
 
+using builtins::charge;
+using builtins::charged_chunks;
 using builtins::index_key;
+using builtins::kPerAllocatingElement;
+using builtins::kPerElement;
 using builtins::ordered_own_keys;
 using builtins::own_data_property;
 using builtins::throw_wrong_kind;
@@ -51,32 +56,47 @@ bool own_list(Context& ctx, CallArgs& call, const char* method, Part part) {
   Rooted<Value> source(ctx, target);
   Rooted<Array*> out(ctx, ctx.new_array(0));
   call.result = Value::object(out.get());
+  // Index keys are strings made on the way: allocating elements.
   if (is_array(target)) {
-    for (uint32_t i = 0; i < as_array(source.get())->length_; ++i) {
-      String* key = index_key(ctx, i);
-      ctx.array_push(out, make_item(ctx, part, key, as_array(source.get())->elements_[i]));
-    }
+    charged_chunks(ctx, as_array(source.get())->length_, builtins::kPerIndexKey, [&](uint64_t b, uint64_t e) {
+      for (uint64_t i = b; i < e; ++i) {
+        String* key = index_key(ctx, uint32_t(i));
+        ctx.array_push(out, make_item(ctx, part, key, as_array(source.get())->elements_[i]));
+      }
+      return true;
+    });
     return true;
   }
   if (is_string(target)) {
-    for (uint32_t i = 0; i < as_string(source.get())->length_; ++i) {
-      Rooted<String*> key(ctx, index_key(ctx, i));
-      Value ch = Value::object(ctx.char_string(as_string(source.get())->data()[i]));
-      ctx.array_push(out, make_item(ctx, part, key, ch));
-    }
+    charged_chunks(ctx, as_string(source.get())->length_, builtins::kPerIndexKey, [&](uint64_t b, uint64_t e) {
+      for (uint64_t i = b; i < e; ++i) {
+        Rooted<String*> key(ctx, index_key(ctx, uint32_t(i)));
+        Value ch = Value::object(ctx.char_string(as_string(source.get())->data()[i]));
+        ctx.array_push(out, make_item(ctx, part, key, ch));
+      }
+      return true;
+    });
     return true;
   }
   if (!is_plain_object(target)) return true;  // numbers, booleans, functions, Maps: no own keys
   Object* obj = as_object(target);
   std::vector<String*> keys = ordered_own_keys(ctx, obj);  // interned keys held by obj's shape
-  for (String* key : keys) {
-    Value value;
-    bool is_accessor = false;
-    if (part != Part::Keys && !own_data_property(ctx, obj, key, value, &is_accessor) && is_accessor)
-      return refuse_accessor(ctx, method, key);
-    ctx.array_push(out, make_item(ctx, part, key, value));
-  }
-  return true;
+  bool ok = true;
+  charged_chunks(ctx, keys.size(), part == Part::Keys ? kPerElement : kPerAllocatingElement,
+                 [&](uint64_t b, uint64_t e) {
+                   for (uint64_t i = b; i < e; ++i) {
+                     String* key = keys[i];
+                     Value value;
+                     bool is_accessor = false;
+                     if (part != Part::Keys && !own_data_property(ctx, as_object(source.get()), key, value,
+                                                                  &is_accessor) &&
+                         is_accessor)
+                       return ok = refuse_accessor(ctx, method, key);
+                     ctx.array_push(out, make_item(ctx, part, key, value));
+                   }
+                   return true;
+                 });
+  return ok;
 }
 
 bool object_keys(Context& ctx, CallArgs& call) { return own_list(ctx, call, "keys", Part::Keys); }
@@ -110,20 +130,28 @@ bool object_assign(Context& ctx, CallArgs& call) {
   Rooted<Object*> target(ctx, as_object(target_value));
   for (uint32_t s = 1; s < call.count; ++s) {
     Value source = call.args[s];
+    // Every copied property is a key made or looked up, then defined.
     if (is_array(source)) {
+      builtins::ChargedLoop loop(ctx, as_array(source)->length_, builtins::kPerIndexKeyDefine);
       for (uint32_t i = 0; i < as_array(call.args[s])->length_; ++i) {
+        loop.tick();
         Rooted<String*> key(ctx, index_key(ctx, i));
         if (!assign_property(ctx, "assign", target, key, as_array(call.args[s])->elements_[i])) return false;
       }
     } else if (is_string(source)) {
+      builtins::ChargedLoop loop(ctx, as_string(source)->length_, builtins::kPerIndexKeyDefine);
       for (uint32_t i = 0; i < as_string(call.args[s])->length_; ++i) {
+        loop.tick();
         Rooted<String*> key(ctx, index_key(ctx, i));
         Rooted<Value> ch(ctx, Value::object(ctx.char_string(as_string(call.args[s])->data()[i])));
         if (!assign_property(ctx, "assign", target, key, ch)) return false;
       }
     } else if (is_plain_object(source)) {
       Object* from = as_object(source);
-      for (String* key : ordered_own_keys(ctx, from)) {
+      std::vector<String*> keys = ordered_own_keys(ctx, from);
+      builtins::ChargedLoop loop(ctx, keys.size(), kPerAllocatingElement);
+      for (String* key : keys) {
+        loop.tick();
         Value value;
         bool is_accessor = false;
         if (!own_data_property(ctx, from, key, value, &is_accessor) && is_accessor)
@@ -161,7 +189,9 @@ bool object_from_entries(Context& ctx, CallArgs& call) {
   Rooted<Object*> out(ctx, ctx.new_plain_object());
   if (is_map(source)) {
     MapObject* map = as_map(source);
+    builtins::ChargedLoop loop(ctx, map->table_.entries().size(), kPerAllocatingElement);
     for (size_t i = 0; i < map->table_.entries().size(); ++i) {
+      loop.tick();
       const OrderedTable::Entry& e = map->table_.entries()[i];
       if (e.deleted) continue;
       Rooted<Value> value(ctx, e.value);
@@ -169,7 +199,9 @@ bool object_from_entries(Context& ctx, CallArgs& call) {
       ctx.define_own_property(out, key, value);
     }
   } else if (is_array(source)) {
+    builtins::ChargedLoop loop(ctx, as_array(source)->length_, kPerAllocatingElement);
     for (uint32_t i = 0; i < as_array(call.args[0])->length_; ++i) {
+      loop.tick();
       Value entry = as_array(call.args[0])->elements_[i];
       if (!is_array(entry))
         return ctx.throw_type_error("Object.fromEntries: iterator value " + ctx.describe_for_error(entry) +

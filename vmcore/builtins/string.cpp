@@ -13,17 +13,24 @@
 #include <cmath>
 #include <cstring>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/builtins/install.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/value/number_format.hpp"
+#include "vmcore/value/string_search.hpp"
 #include "vmcore/value/unicode.hpp"
 
 namespace raya::vm {
 
 namespace {
 
+using builtins::charge;
+using builtins::charged_chunks;
 using builtins::clamp_absolute;
 using builtins::clamp_relative;
+using builtins::kPerAllocatingElement;
+using builtins::kPerMappedUnits;
+using builtins::kPerUnits;
 using builtins::integer_arg;
 using builtins::StringBuilder;
 using builtins::throw_wrong_kind;
@@ -56,12 +63,20 @@ bool search_arg(Context& ctx, const CallArgs& call, uint32_t index, const char* 
   return throw_wrong_kind(ctx, where(method), what, "a string", v);
 }
 
-/// s[begin, end) without copying when it is all of s or one unit.
+/// s[begin, end) without copying when it is all of s or one unit; a copy
+/// is paid for before it is made.
 String* substring_of(Context& ctx, String* s, uint32_t begin, uint32_t end) {
   if (begin == 0 && end == s->length_) return s;
   if (end <= begin) return ctx.empty_string();
   if (end - begin == 1) return ctx.char_string(s->data()[begin]);
-  return ctx.new_string(s->view().substr(begin, end - begin));
+  Rooted<String*> root(ctx, s);
+  charge(ctx, end - begin, kPerUnits);
+  return ctx.new_string(root->view().substr(begin, end - begin));
+}
+
+/// A SearchMeter charging the context for the code units a search reads.
+SearchMeter search_meter(Context& ctx) {
+  return SearchMeter{[](void* c, uint64_t units) { charge(*static_cast<Context*>(c), units, kPerUnits); }, &ctx};
 }
 
 // --- characters -------------------------------------------------------------------------
@@ -115,10 +130,8 @@ bool string_index_of(Context& ctx, CallArgs& call) {
       !integer_arg(ctx, call, 1, 0, RAYA_WHERE("indexOf"), "position", from))
     return false;
   uint32_t start = clamp_absolute(from, s->length_);
-  size_t found = s->view().find(search->view(), start);
-  size_t scanned = (found == std::u16string_view::npos ? s->length_ : found) - std::min<size_t>(start, s->length_);
-  ctx.charge_steps(scanned / Context::kUnitsPerStep);
-  call.result = Value::number(found == std::u16string_view::npos ? -1.0 : double(found));
+  size_t found = string_find(s->view(), search->view(), start, search_meter(ctx));
+  call.result = Value::number(found == kNotFound ? -1.0 : double(found));
   return true;
 }
 
@@ -135,8 +148,8 @@ bool string_last_index_of(Context& ctx, CallArgs& call) {
     return throw_wrong_kind(ctx, RAYA_WHERE("lastIndexOf"), "position", "a number", pos);
   }
   uint32_t start = clamp_absolute(from, s->length_);
-  size_t found = s->view().rfind(search->view(), start);
-  call.result = Value::number(found == std::u16string_view::npos ? -1.0 : double(found));
+  size_t found = string_rfind(s->view(), search->view(), start, search_meter(ctx));
+  call.result = Value::number(found == kNotFound ? -1.0 : double(found));
   return true;
 }
 
@@ -147,7 +160,7 @@ bool string_includes(Context& ctx, CallArgs& call) {
       !integer_arg(ctx, call, 1, 0, RAYA_WHERE("includes"), "position", from))
     return false;
   uint32_t start = clamp_absolute(from, s->length_);
-  call.result = Value::boolean(s->view().find(search->view(), start) != std::u16string_view::npos);
+  call.result = Value::boolean(string_find(s->view(), search->view(), start, search_meter(ctx)) != kNotFound);
   return true;
 }
 
@@ -158,7 +171,9 @@ bool string_starts_with(Context& ctx, CallArgs& call) {
       !integer_arg(ctx, call, 1, 0, RAYA_WHERE("startsWith"), "position", from))
     return false;
   uint32_t start = clamp_absolute(from, s->length_);
-  call.result = Value::boolean(s->view().substr(start).starts_with(search->view()));
+  std::u16string_view rest = s->view().substr(start);
+  if (rest.size() >= search->length_) charge(ctx, search->length_, kPerUnits);
+  call.result = Value::boolean(rest.starts_with(search->view()));
   return true;
 }
 
@@ -169,6 +184,7 @@ bool string_ends_with(Context& ctx, CallArgs& call) {
   double end_pos;
   if (!integer_arg(ctx, call, 1, double(s->length_), RAYA_WHERE("endsWith"), "end position", end_pos)) return false;
   uint32_t end = clamp_absolute(end_pos, s->length_);
+  if (end >= search->length_) charge(ctx, search->length_, kPerUnits);
   call.result = Value::boolean(s->view().substr(0, end).ends_with(search->view()));
   return true;
 }
@@ -224,7 +240,6 @@ bool string_split(Context& ctx, CallArgs& call) {
   } else if (!limit_arg.is_undefined()) {
     return throw_wrong_kind(ctx, RAYA_WHERE("split"), "limit", "a number", limit_arg);
   }
-  ctx.charge_steps(s->length_ / Context::kUnitsPerStep);
   Rooted<String*> text(ctx, s);
   Rooted<Array*> parts(ctx, ctx.new_array(0));
   call.result = Value::object(parts.get());
@@ -236,21 +251,29 @@ bool string_split(Context& ctx, CallArgs& call) {
   Rooted<String*> sep(ctx, as_string(separator));
   uint32_t length = text->length_;
   if (sep->length_ == 0) {
+    // One string per code unit: each piece is an allocation.
     uint32_t n = std::min(length, limit);
     ctx.array_reserve(parts, n);
-    for (uint32_t i = 0; i < n; ++i) ctx.array_push(parts, Value::object(ctx.char_string(text->data()[i])));
+    charged_chunks(ctx, n, kPerAllocatingElement, [&](uint64_t b, uint64_t e) {
+      for (uint64_t i = b; i < e; ++i) ctx.array_push(parts, Value::object(ctx.char_string(text->data()[i])));
+      return true;
+    });
     return true;
   }
   if (length == 0) {
     ctx.array_push(parts, Value::object(text.get()));
     return true;
   }
+  // The searcher keeps a view of the separator's units: `sep` is rooted and
+  // strings do not move.
+  StringSearcher searcher(sep->view(), false, search_meter(ctx));
   size_t begin = 0;
   for (;;) {
-    size_t found = text->view().find(sep->view(), begin);
-    size_t end = found == std::u16string_view::npos ? length : found;
+    size_t found = searcher.find(text->view(), begin);
+    size_t end = found == kNotFound ? length : found;
+    charge(ctx, 1, kPerAllocatingElement);  // the piece and its slot
     ctx.array_push(parts, Value::object(substring_of(ctx, text, uint32_t(begin), uint32_t(end))));
-    if (parts->length_ >= limit || found == std::u16string_view::npos) break;
+    if (parts->length_ >= limit || found == kNotFound) break;
     begin = found + sep->length_;
   }
   return true;
@@ -313,10 +336,12 @@ bool replace_impl(Context& ctx, CallArgs& call, bool all) {
                             call.arg(0));
   pattern = as_string(call.arg(0));
   if (!replacement_arg(ctx, call, method, replacement)) return false;
+  Rooted<String*> text_root(ctx, s), pattern_root(ctx, pattern), replacement_root(ctx, replacement);
   std::u16string_view text = s->view(), search = pattern->view(), with = replacement->view();
 
-  size_t first = text.find(search);
-  if (first == std::u16string_view::npos) {
+  StringSearcher searcher(search, false, search_meter(ctx));
+  size_t first = search.size() > text.size() ? kNotFound : searcher.find(text, 0);
+  if (first == kNotFound) {
     call.result = call.this_value;
     return true;
   }
@@ -324,13 +349,13 @@ bool replace_impl(Context& ctx, CallArgs& call, bool all) {
   size_t copied = 0;  // text before this has been emitted
   size_t position = first;
   size_t advance = std::max<size_t>(1, search.size());
-  while (position != std::u16string_view::npos) {
+  while (position != kNotFound) {
     out.append(text.substr(copied, position - copied));
     if (!append_substitution(out, text, position, search.size(), with)) break;
     copied = position + search.size();
     if (!all) break;
     size_t next = position + advance;
-    position = next > text.size() ? std::u16string_view::npos : text.find(search, next);
+    position = next > text.size() ? kNotFound : searcher.find(text, next);
   }
   out.append(text.substr(copied));
   String* result = out.finish();
@@ -362,7 +387,7 @@ bool string_repeat(Context& ctx, CallArgs& call) {
   }
   if (!builtins::check_string_length(ctx, uint64_t(unit_length) * uint64_t(std::min(count, 1e10)))) return false;
   uint32_t total = unit_length * uint32_t(count);
-  ctx.charge_steps(total / Context::kUnitsPerStep);  // before building it
+  charge(ctx, total, kPerUnits);  // before building it
   Rooted<String*> source(ctx, s);
   String* out = ctx.new_string_uninit(total);
   // Doubling copy: log2(count) memcpys.
@@ -398,10 +423,18 @@ bool pad_impl(Context& ctx, CallArgs& call, bool at_start) {
   uint32_t total = uint32_t(target);
   uint32_t pad_length = total - s->length_;
   Rooted<String*> source(ctx, s);
+  charge(ctx, total, kPerUnits);  // before building it
   Rooted<Value> fill_root(ctx, fill_arg);  // keeps `fill` alive when it is an argument string
   String* out = ctx.new_string_uninit(total);
   char16_t* pad = out->data() + (at_start ? 0 : source->length_);
-  for (uint32_t i = 0; i < pad_length; ++i) pad[i] = fill[i % fill.size()];
+  // The fill string once, then doubling copies of what is already there.
+  uint32_t filled = std::min<uint32_t>(pad_length, uint32_t(fill.size()));
+  std::memcpy(pad, fill.data(), filled * sizeof(char16_t));
+  while (filled < pad_length) {
+    uint32_t chunk = std::min(filled, pad_length - filled);
+    std::memcpy(pad + filled, pad, chunk * sizeof(char16_t));
+    filled += chunk;
+  }
   std::memcpy(out->data() + (at_start ? pad_length : 0), source->data(), source->length_ * sizeof(char16_t));
   call.result = Value::object(out);
   return true;
@@ -413,12 +446,21 @@ bool string_pad_end(Context& ctx, CallArgs& call) { return pad_impl(ctx, call, f
 bool trim_impl(Context& ctx, CallArgs& call, const char* method, bool start, bool end) {
   String* s = nullptr;
   if (!this_string(ctx, call, method, s)) return false;
+  Rooted<String*> text(ctx, s);
   uint32_t begin = 0, finish = s->length_;
+  // Whitespace is scanned a chunk at a time, each chunk paid for first.
   if (start)
-    while (begin < finish && is_js_whitespace(s->data()[begin])) ++begin;
+    charged_chunks(ctx, finish, kPerUnits, [&](uint64_t, uint64_t e) {
+      while (begin < e && begin < finish && is_js_whitespace(text->data()[begin])) ++begin;
+      return begin == e;
+    });
   if (end)
-    while (finish > begin && is_js_whitespace(s->data()[finish - 1])) --finish;
-  call.result = Value::object(substring_of(ctx, s, begin, finish));
+    charged_chunks(ctx, finish - begin, kPerUnits, [&](uint64_t, uint64_t e) {
+      uint32_t stop = uint32_t(s->length_ - e);
+      while (finish > begin && finish > stop && is_js_whitespace(text->data()[finish - 1])) --finish;
+      return finish == stop && finish > begin;
+    });
+  call.result = Value::object(substring_of(ctx, text, begin, finish));
   return true;
 }
 
@@ -429,6 +471,8 @@ bool string_trim_end(Context& ctx, CallArgs& call) { return trim_impl(ctx, call,
 bool case_impl(Context& ctx, CallArgs& call, const char* method, bool upper) {
   String* s = nullptr;
   if (!this_string(ctx, call, method, s)) return false;
+  // Mapping, comparing and copying: paid for before, at the mapped-unit price.
+  charge(ctx, s->length_, kPerMappedUnits);
   std::u16string mapped = upper ? to_upper(s->view()) : to_lower(s->view());
   if (mapped == s->view()) {
     call.result = call.this_value;
@@ -459,6 +503,7 @@ bool string_locale_compare(Context& ctx, CallArgs& call) {
   String *s = nullptr, *other = nullptr;
   if (!this_string(ctx, call, "localeCompare", s) || !search_arg(ctx, call, 0, "localeCompare", "argument", other))
     return false;
+  charge(ctx, std::min(s->length_, other->length_), kPerUnits);
   int c = s->view().compare(other->view());
   call.result = Value::int32(c < 0 ? -1 : c > 0 ? 1 : 0);
   return true;
@@ -474,6 +519,7 @@ bool string_to_string(Context& ctx, CallArgs& call) {
 // --- statics -----------------------------------------------------------------------------------
 
 bool string_from_char_code(Context& ctx, CallArgs& call) {
+  charge(ctx, call.count, builtins::kPerElement);
   std::u16string units;
   units.reserve(call.count);
   for (uint32_t i = 0; i < call.count; ++i) {
@@ -486,6 +532,7 @@ bool string_from_char_code(Context& ctx, CallArgs& call) {
 }
 
 bool string_from_code_point(Context& ctx, CallArgs& call) {
+  charge(ctx, call.count, builtins::kPerElement);
   std::u16string units;
   units.reserve(call.count);
   for (uint32_t i = 0; i < call.count; ++i) {

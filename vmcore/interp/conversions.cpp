@@ -2,6 +2,7 @@
 // error objects and stack traces.
 #include <cmath>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/interp/context.hpp"
@@ -75,12 +76,17 @@ String* Context::to_string(Value v) {
         std::vector<const Array*>& stack;
         ~PopOnExit() { stack.pop_back(); }
       } pop_on_exit{joining_};
+      // Paid for per element and per unit copied, before each is touched.
       std::u16string out;
+      builtins::ChargedLoop loop(*this, a->length_, builtins::kPerJoinedElement);
       for (uint32_t i = 0; i < a->length_; ++i) {
+        loop.tick();
         if (i) out.push_back(u',');
         Value e = a->elements_[i];
         if (e.is_nullish()) continue;
-        out.append(to_string(e)->view());
+        String* part = to_string(e);
+        if (part->length_ > builtins::kFreeCompareUnits) builtins::charge(*this, part->length_, builtins::kPerUnits);
+        out.append(part->view());
       }
       return new_string(out);
     }
@@ -116,6 +122,9 @@ String* Context::to_string(Value v) {
       if (is_error) {
         lookup_property(obj, name_key_, name);
         lookup_property(obj, message_key_, message);
+        uint64_t units = (is_string(name) ? as_string(name)->length_ : 0) +
+                         (is_string(message) ? as_string(message)->length_ : 0);
+        builtins::charge(*this, units, builtins::kPerUnits);
         std::u16string out;
         if (is_string(name)) out.append(as_string(name)->view());
         if (is_string(message) && as_string(message)->length_ != 0) {
@@ -141,8 +150,9 @@ std::string Context::describe_for_error(Value v) {
   if (v.is_bool()) return v.is_true() ? "true" : "false";
   if (v.is_number()) return "number " + number_to_string(v.to_double());
   if (is_string(v)) {
-    std::string s = utf16_to_utf8(as_string(v)->view());
-    if (s.size() > 40) s = s.substr(0, 37) + "...";
+    // Only the head is shown: convert no more of a long string than that.
+    std::string s = utf16_to_utf8(as_string(v)->view().substr(0, 41));
+    if (s.size() > 40 || as_string(v)->length_ > 41) s = s.substr(0, 37) + "...";
     return "string \"" + s + "\"";
   }
   switch (v.as_object()->kind()) {
@@ -272,7 +282,8 @@ Error Context::runtime_error_of(Value exception) {
     e.message = to_display_utf8(exception);
   } catch (const VmFatal&) {
     e.name = "Uncaught";
-    e.message = "(a value that could not be shown: the heap is full)";
+    // Converting it hit the heap or the step limit.
+    e.message = "(a value that could not be shown: a limit was reached)";
   }
   return e;
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/value/number_format.hpp"
 
@@ -182,10 +183,25 @@ RunOutcome Interpreter::run(uint64_t budget) {
 #define A arg_a(ins)
 #define B arg_b(ins)
 #define C arg_c(ins)
-#define SLOW(expr)        \
-  do {                    \
-    SAVE_PC();            \
-    if (!(expr)) goto pending; \
+// Slow paths may charge steps for their work (string concatenation, spreads,
+// for-in): those count here, after it, like a native call's.
+#define SLOW(expr)                 \
+  do {                             \
+    SAVE_PC();                     \
+    bool slow_ok_ = (expr);        \
+    TAKE_NATIVE_STEPS();           \
+    if (!slow_ok_) goto pending;   \
+  } while (0)
+// Strict equality; comparing long strings by content is paid for.
+#define STRICT_EQUALS(x, y, out)                              \
+  do {                                                        \
+    if ((x).is_int() && (y).is_int()) {                       \
+      out = (x) == (y);                                       \
+    } else {                                                  \
+      SAVE_PC();                                              \
+      out = builtins::strict_equals_charged(ctx_, (x), (y));  \
+      TAKE_NATIVE_STEPS();                                    \
+    }                                                         \
   } while (0)
 #define AFTER_CALL(result)                              \
   do {                                                  \
@@ -554,12 +570,16 @@ L_ToString: {
 
 L_Eq: {
   Value x = R[B], y = R[C];
-  R[A] = Value::boolean((x.is_int() && y.is_int()) ? x == y : Context::strict_equals(x, y));
+  bool eq;
+  STRICT_EQUALS(x, y, eq);
+  R[A] = Value::boolean(eq);
   DISPATCH();
 }
 L_Ne: {
   Value x = R[B], y = R[C];
-  R[A] = Value::boolean(!((x.is_int() && y.is_int()) ? x == y : Context::strict_equals(x, y)));
+  bool eq;
+  STRICT_EQUALS(x, y, eq);
+  R[A] = Value::boolean(!eq);
   DISPATCH();
 }
 #define COMPARE(label, op_code, cmp)                                       \
@@ -631,12 +651,16 @@ L_JmpIfNotUndef:
 #undef COMPARE_JUMP
 L_JEq: {
   Value x = R[A], y = R[B];
-  if ((x.is_int() && y.is_int()) ? x == y : Context::strict_equals(x, y)) JUMP(arg_sc(ins));
+  bool eq;
+  STRICT_EQUALS(x, y, eq);
+  if (eq) JUMP(arg_sc(ins));
   DISPATCH();
 }
 L_JNe: {
   Value x = R[A], y = R[B];
-  if (!((x.is_int() && y.is_int()) ? x == y : Context::strict_equals(x, y))) JUMP(arg_sc(ins));
+  bool eq;
+  STRICT_EQUALS(x, y, eq);
+  if (!eq) JUMP(arg_sc(ins));
   DISPATCH();
 }
 

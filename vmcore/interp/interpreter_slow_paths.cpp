@@ -1,8 +1,15 @@
 // The interpreter's slow paths: generic property and element access (with
 // inline-cache refills and getter/setter calls), operators on mixed or wrong
 // kinds (TypeErrors), iteration, spreads and rests.
+//
+// Everything here whose work grows with its operands pays for it first
+// (vmcore/builtins/cost.hpp): string concatenation and comparison per code
+// unit, array length growth per element written, for-in, spreads and rests
+// per element or property.
 #include <cmath>
 
+#include "vmcore/builtins/cost.hpp"
+#include "vmcore/builtins/install.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/interp/interpreter.hpp"
 #include "vmcore/value/number_format.hpp"
@@ -18,7 +25,28 @@ const char* arith_symbol(int op) {
   return symbols[op];
 }
 
-std::string key_text(Context& ctx, String* key) { return ctx.to_display_utf8(Value::object(key)); }
+std::string key_text(Context& ctx, String* key) {
+  builtins::charge(ctx, key->length_, builtins::kPerUnits);  // an error message quoting a long key
+  return ctx.to_display_utf8(Value::object(key));
+}
+
+using builtins::ChargedLoop;
+using builtins::kPerAllocatingElement;
+using builtins::kPerElement;
+
+/// Elements an iteration over `source` visits (its length or entry slots).
+uint64_t iteration_length(Value source) {
+  if (is_array(source)) return as_array(source)->length_;
+  if (is_string(source)) return as_string(source)->length_;
+  if (is_map(source) || is_set(source)) return as_map(source)->table_.entries().size();
+  return 0;
+}
+
+/// Price of one step of such an iteration: strings and Maps allocate (a
+/// one-character string, a [k, v] pair) per element.
+builtins::Price iteration_price(Value source) {
+  return is_string(source) || is_map(source) ? kPerAllocatingElement : kPerElement;
+}
 
 double js_pow(double x, double y) {
   if (std::isnan(y)) return NAN;
@@ -192,7 +220,11 @@ bool Interpreter::set_property(Value receiver, String* key, InlineCache* ic, Val
         value.to_double() > double(Context::kMaxArrayLength))
       return ctx_.throw_range_error("Invalid array length (arrays hold at most " +
                                     std::to_string(Context::kMaxArrayLength) + " elements)");
-    ctx_.array_set_length(as_array(receiver), uint32_t(value.to_double()));
+    uint32_t length = uint32_t(value.to_double());
+    // Growing writes `undefined` into every new slot: paid for first.
+    if (length > as_array(receiver)->length_)
+      builtins::charge(ctx_, length - as_array(receiver)->length_, kPerElement);
+    ctx_.array_set_length(as_array(receiver), length);
     return true;
   }
   if (is_bytes(receiver)) return ctx_.throw_type_error("Bytes are immutable");
@@ -325,6 +357,7 @@ bool Interpreter::set_element(Value receiver, Value key, Value value, CallResult
       if (i == a->length_) {
         ctx_.array_push(a, v);
       } else {
+        builtins::charge(ctx_, uint64_t(i) + 1 - a->length_, kPerElement);  // the gap is filled
         ctx_.array_set_length(a, i + 1);
         a->elements_[i] = v;
       }
@@ -363,7 +396,7 @@ bool Interpreter::add_slow(Value a, Value b, Value& out) {
     uint64_t n = uint64_t(sa->length_) + sb->length_;
     if (n > (1u << 29)) return ctx_.throw_range_error("Invalid string length");
     // Copying long strings is work in proportion to their length.
-    if (n >= 256) ctx_.charge_steps(n / Context::kUnitsPerStep);
+    if (n > builtins::kFreeCompareUnits) builtins::charge(ctx_, n, builtins::kPerUnits);
     String* s = ctx_.new_string_uninit(uint32_t(n));
     std::copy(sa->data(), sa->data() + sa->length_, s->data());
     std::copy(sb->data(), sb->data() + sb->length_, s->data() + sa->length_);
@@ -408,6 +441,9 @@ bool Interpreter::compare_slow(int op, Value a, Value b, bool& out) {
     return true;
   }
   if (is_string(a) && is_string(b)) {
+    // Reads up to the shorter string's length.
+    uint32_t units = std::min(as_string(a)->length_, as_string(b)->length_);
+    if (units > builtins::kFreeCompareUnits) builtins::charge(ctx_, units, builtins::kPerUnits);
     int c = as_string(a)->view().compare(as_string(b)->view());
     out = op == kLt ? c < 0 : c <= 0;
     return true;
@@ -549,11 +585,14 @@ bool Interpreter::for_in_keys(Value obj, Value& out) {
   Rooted<Array*> keys(ctx_, ctx_.new_array(0));
   if (is_plain_object(obj)) {
     Rooted<Value> o(ctx_, obj);
+    builtins::charge(ctx_, builtins::own_property_count(as_object(obj)), kPerElement);
     for (String* k : ctx_.own_enumerable_keys(as_object(o.get()))) ctx_.array_push(keys, Value::object(k));
   } else if (is_array(obj)) {
     Rooted<Value> o(ctx_, obj);
     uint32_t n = as_array(o.get())->length_;
+    ChargedLoop loop(ctx_, n, builtins::kPerIndexKey);  // each index becomes a key string
     for (uint32_t i = 0; i < n; ++i) {
+      loop.tick();
       String* k = ctx_.to_property_key(Value::int32(int32_t(i)));
       ctx_.array_push(keys, Value::object(k));
     }
@@ -588,7 +627,9 @@ bool Interpreter::array_spread(Value target, Value source) {
   Value iter;
   if (!get_iterator(source, iter)) return false;
   it = iter;
+  ChargedLoop loop(ctx_, iteration_length(source), iteration_price(source));
   for (;;) {
+    loop.tick();
     Value v;
     bool done = false;
     if (!iterator_next(it, v, done)) return false;
@@ -604,15 +645,20 @@ bool Interpreter::object_spread(Value target, Value source) {
   Rooted<Value> s(ctx_, source);
   if (is_array(source)) {
     uint32_t n = as_array(source)->length_;
+    ChargedLoop loop(ctx_, n, builtins::kPerIndexKeyDefine);  // a key string and a define each
     for (uint32_t i = 0; i < n; ++i) {
+      loop.tick();
       String* k = ctx_.to_property_key(Value::int32(int32_t(i)));
       ctx_.define_own_property(as_object(t.get()), k, as_array(s.get())->elements_[i]);
     }
     return true;
   }
   if (!is_plain_object(source)) return true;  // primitives spread to nothing
+  builtins::charge(ctx_, builtins::own_property_count(as_object(source)), kPerElement);
   std::vector<String*> keys = ctx_.own_enumerable_keys(as_object(s.get()));
+  ChargedLoop loop(ctx_, keys.size(), kPerAllocatingElement);  // a define each
   for (String* k : keys) {
+    loop.tick();
     Value v;
     if (!read_for_copy(s.get(), k, v)) return false;
     if (v.is_empty()) continue;
@@ -627,8 +673,13 @@ bool Interpreter::object_rest(Value source, Value excluded, Value& out) {
   Rooted<Value> ex(ctx_, excluded);
   Rooted<Object*> result(ctx_, ctx_.new_plain_object());
   if (is_plain_object(s.get())) {
+    builtins::charge(ctx_, builtins::own_property_count(as_object(s.get())), kPerElement);
     std::vector<String*> keys = ctx_.own_enumerable_keys(as_object(s.get()));
+    // A define per key, and a scan of the excluded names.
+    uint64_t excluded_count = is_array(ex.get()) ? as_array(ex.get())->length_ : 0;
+    ChargedLoop loop(ctx_, keys.size(), builtins::Price{4 + excluded_count, 1});
     for (String* k : keys) {
+      loop.tick();
       bool skip = false;
       if (is_array(ex.get())) {
         Array* list = as_array(ex.get());
@@ -650,14 +701,21 @@ bool Interpreter::array_rest(Value source, uint32_t from, Value& out) {
   Rooted<Array*> result(ctx_, ctx_.new_array(0));
   if (is_array(source)) {
     Rooted<Value> s(ctx_, source);
-    for (uint32_t i = from; i < as_array(s.get())->length_; ++i) ctx_.array_push(result, as_array(s.get())->elements_[i]);
+    uint32_t n = as_array(source)->length_;
+    ChargedLoop loop(ctx_, n > from ? n - from : 0, kPerElement);
+    for (uint32_t i = from; i < as_array(s.get())->length_; ++i) {
+      loop.tick();
+      ctx_.array_push(result, as_array(s.get())->elements_[i]);
+    }
     out = Value::object(result.get());
     return true;
   }
   Value iter;
   if (!get_iterator(source, iter)) return false;
   Rooted<Value> it(ctx_, iter);
+  ChargedLoop loop(ctx_, iteration_length(source), iteration_price(source));
   for (uint32_t i = 0;; ++i) {
+    loop.tick();
     Value v;
     bool done = false;
     if (!iterator_next(it, v, done)) return false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/interp/context.hpp"
@@ -210,7 +211,10 @@ Object* Context::prototype_for(Value v) {
 String* Context::to_property_key(Value key) {
   if (is_string(key)) {
     String* s = as_string(key);
-    return s->is_interned() ? s : intern(s->view());
+    if (s->is_interned()) return s;
+    // Interning hashes the units and compares them with an equal-hash entry.
+    if (s->length_ > builtins::kFreeCompareUnits) builtins::charge(*this, s->length_, builtins::kPerUnits);
+    return intern(s->view());
   }
   if (key.is_int()) {
     int32_t i = key.as_int();
@@ -218,6 +222,7 @@ String* Context::to_property_key(Value key) {
   }
   if (key.is_number()) return intern_ascii(number_to_string(key.to_double()));
   Rooted<String*> s(*this, to_string(key));
+  if (s->length_ > builtins::kFreeCompareUnits) builtins::charge(*this, s->length_, builtins::kPerUnits);
   return intern(s->view());
 }
 

@@ -46,6 +46,16 @@ struct String : HeapObject {
 inline bool is_string(Value v) { return v.is_object() && v.as_object()->kind() == ObjectKind::String; }
 inline String* as_string(Value v) { return static_cast<String*>(v.as_object()); }
 
+/// Code units strings_equal(a, b) reads: 0 when it decides from the
+/// pointers, lengths, interning or known hashes alone. Metered callers pay
+/// for this many units before comparing long strings.
+inline uint32_t strings_equal_work(const String* a, const String* b) {
+  if (a == b || a->length_ != b->length_) return 0;
+  if (a->is_interned() && b->is_interned()) return 0;
+  if (a->hash_ != 0 && b->hash_ != 0 && a->hash_ != b->hash_) return 0;
+  return a->length_;
+}
+
 inline bool strings_equal(const String* a, const String* b) {
   if (a == b) return true;
   if (a->length_ != b->length_) return false;
