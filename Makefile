@@ -16,6 +16,8 @@
 #   make bench-fuel     every kernel on raya built without fuel metering (in
 #                       build-nofuel) vs the normal build, with and without a
 #                       step budget (bench/run_kernels.sh --fuel)
+#   make bench-limits   how late --timeout and maxCpuTimeMs end a busy sandbox
+#                       at slice sizes 1k..10M (bench/raya_limit_latency)
 #   make bench-actors   bare CAF actors vs Raya context actors side by side:
 #                       spawn, memory, round trips, throughput, fairness, host
 #                       ping latency (bench/raya_actor_bench; ~2 minutes)
@@ -58,7 +60,7 @@ CTEST := ctest --output-on-failure -j$(CTEST_JOBS)
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build run test test-asan test-gcstress bench bench-gc bench-fuel bench-actors clean
+.PHONY: all deps configure build run test test-asan test-gcstress bench bench-gc bench-fuel bench-actors bench-limits clean
 
 all: build
 
@@ -128,6 +130,9 @@ bench-fuel: build
 
 bench-actors: build
 	$(BUILD_DIR)/bench/raya_actor_bench $(ACTOR_BENCH_FLAGS)
+
+bench-limits: build
+	$(BUILD_DIR)/bench/raya_limit_latency $(if $(RUNS),--runs $(RUNS))
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(GCSTRESS_DIR) $(NOFUEL_DIR)

@@ -62,6 +62,7 @@
 #include "messages/task_result.hpp"
 #include "messages/value.hpp"
 #include "messages/vm_options.hpp"
+#include "vmcore/interp/interrupt.hpp"
 
 namespace raya::actors {
 
@@ -100,6 +101,10 @@ struct ContextSpec {
   std::function<void(uint64_t context_id, int level, std::string_view line)> console;
   /// Results as JSON text (VmContext::ResultForm::Json) instead of values.
   bool results_as_json = false;
+  /// Stops the VM's running slice from another thread (see
+  /// vmcore/interp/interrupt.hpp): set, the context ends with Terminated
+  /// within about a millisecond even inside long work. Null: its own.
+  std::shared_ptr<vm::Interrupt> interrupt;
   /// Hold replies to load/run/await until the context is idle (no task can
   /// run, nothing pending on the host) — a whole program's semantics, as
   /// `raya run` has them: tasks left running after main returns still finish.

@@ -42,6 +42,7 @@
 #include "actors/atoms.hpp"
 #include "actors/capability_registry.hpp"
 #include "actors/context_actor.hpp"
+#include "actors/interrupt_table.hpp"
 #include "actors/runtime_config.hpp"
 #include "messages/context_report.hpp"
 #include "messages/module_source.hpp"
@@ -110,6 +111,9 @@ struct SupervisorSpec {
   bool results_as_json = false;
   /// See ContextSpec::answer_when_idle.
   bool answer_when_idle = false;
+  /// Where the contexts' interrupts are published, for threads outside the
+  /// actor system (Sandbox::terminate). Null: the supervisor keeps its own.
+  std::shared_ptr<InterruptTable> interrupts;
 };
 
 supervisor_actor spawn_supervisor(caf::actor_system& system, SupervisorSpec spec);

@@ -6,7 +6,9 @@
 
 #include "vmcore/bytecode/encoder.hpp"
 #include "vmcore/bytecode/verifier.hpp"
+#include "vmcore/builtins/builtin_names.hpp"
 #include "vmcore/compiler/compiler.hpp"
+#include "vmcore/prelude/prelude_intrinsics.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 3) {
@@ -15,6 +17,10 @@ int main(int argc, char** argv) {
   }
   raya::vm::compiler::CompileOptions options;
   options.is_prelude = true;
+  // The prelude sees the usual builtins plus its intrinsics (natives bound
+  // at link time that programs cannot replace: prelude_intrinsics.hpp).
+  for (std::string_view n : raya::vm::kBuiltinNames) options.builtin_names.emplace_back(n);
+  for (std::string_view n : raya::vm::kPreludeIntrinsicNames) options.builtin_names.emplace_back(n);
   auto module = raya::vm::compiler::compile_file(argv[1], options);
   if (!module) {
     std::fputs(module.error().render_diagnostics().c_str(), stderr);
