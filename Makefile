@@ -25,6 +25,8 @@
 #   make bench-cost     ns per charged step of every builtin on a large input
 #                       vs a plain loop's; names any above 20x (bench/
 #                       raya_builtin_cost_bench, bench/README.md "Cost of builtins")
+#   make bench-limits   how late --timeout and maxCpuTimeMs end a busy sandbox
+#                       at slice sizes 1k..10M (bench/raya_limit_latency)
 #   make bench-actors   bare CAF actors vs Raya context actors side by side:
 #                       spawn, memory, round trips, throughput, fairness, host
 #                       ping latency (bench/raya_actor_bench; ~2 minutes)
@@ -86,7 +88,7 @@ SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
 # suppressed (tests/tsan.supp); ours still stop the test.
 TSAN_ENV := TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp:halt_on_error=1:second_deadlock_stack=1:history_size=4"
 
-.PHONY: all deps deps-fuzz install-packages configure build run test test-asan test-tsan test-gcstress fuzz bench bench-gc bench-fuel bench-cost bench-actors clean
+.PHONY: all deps deps-fuzz install-packages configure build run test test-asan test-tsan test-gcstress fuzz bench bench-gc bench-fuel bench-cost bench-actors bench-limits clean
 
 all: build
 
@@ -178,6 +180,9 @@ bench-cost: build
 
 bench-actors: build
 	$(BUILD_DIR)/bench/raya_actor_bench $(ACTOR_BENCH_FLAGS)
+
+bench-limits: build
+	$(BUILD_DIR)/bench/raya_limit_latency $(if $(RUNS),--runs $(RUNS))
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR) $(GCSTRESS_DIR) $(NOFUEL_DIR)

@@ -55,6 +55,7 @@ ContextActor::ContextActor(caf::actor_config& cfg, ContextSpec spec)
     : context_actor::base(cfg), spec_(std::move(spec)) {
   if (spec_.context_id == 0) spec_.context_id = next_context_id++;
   if (spec_.slice_steps == 0) spec_.slice_steps = 10'000;
+  if (!spec_.interrupt) spec_.interrupt = std::make_shared<vm::Interrupt>();
   set_down_handler([this](caf::down_msg& down) { on_capability_down(down); });
   // A stray error message must not end the context (CAF's default quits).
   set_error_handler([](caf::error&) {});
@@ -298,6 +299,7 @@ vm::VmContext& ContextActor::vm() {
       else if (spec_.capabilities && spec_.capabilities->contains(g)) grants.push_back(g);
     }
     vm_ = std::make_unique<vm::VmContext>(spec_.options, std::move(grants), spec_.context_id);
+    vm_->set_interrupt(spec_.interrupt);
     if (console) {
       vm_->set_console([this](int level, std::string_view line) { spec_.console(spec_.context_id, level, line); });
     }
@@ -333,7 +335,13 @@ void ContextActor::run_slice() {
     if (ended_) return;
   }
   in_dispatch_ = false;
-  if (const messages::Error* fatal = vm_->fatal()) return end(*fatal, true);
+  if (const messages::Error* fatal = vm_->fatal()) {
+    // Stopped through its interrupt (a terminate that could not wait for
+    // the slice's end): terminated, not failed, so it is not restarted.
+    const bool interrupted = fatal->code == ErrorCode::Terminated && spec_.interrupt &&
+                             spec_.interrupt->pending() == vm::InterruptReason::Terminate;
+    return end(*fatal, !interrupted);
+  }
   publish_heap_use();
   // The VM knows best what waits on the host: a request it withdrew (its
   // task was cancelled) may still be in pending_ until its answer comes.

@@ -62,6 +62,7 @@
 #include "messages/task_result.hpp"
 #include "messages/value.hpp"
 #include "messages/vm_options.hpp"
+#include "vmcore/interp/interrupt.hpp"
 
 namespace raya::actors {
 
@@ -106,6 +107,10 @@ struct ContextSpec {
   /// successful task's value is null. For hosts that only need to know how a
   /// task ended (`raya run` without --print-result). Wins over results_as_json.
   bool discard_results = false;
+  /// Stops the VM's running slice from another thread (see
+  /// vmcore/interp/interrupt.hpp): set, the context ends with Terminated
+  /// within about a millisecond even inside long work. Null: its own.
+  std::shared_ptr<vm::Interrupt> interrupt;
   /// Hold successful replies to load/run/await until the context is idle (no
   /// task can run, nothing pending on the host) — a whole program's
   /// semantics, as `raya run` has them: tasks left running after main

@@ -108,7 +108,9 @@ Reply Runtime::ask_blocking(Ts&&... xs) {
 }
 
 Runtime::Runtime(RuntimeConfig config, RuntimeHooks hooks)
-    : config_(std::move(config)), capabilities_(std::make_shared<CapabilityRegistry>()) {
+    : config_(std::move(config)),
+      capabilities_(std::make_shared<CapabilityRegistry>()),
+      interrupts_(std::make_shared<InterruptTable>()) {
   cfg_ = std::make_unique<caf::actor_system_config>();
   configure(*cfg_, config_);
   system_ = std::make_unique<caf::actor_system>(*cfg_);
@@ -121,6 +123,7 @@ Runtime::Runtime(RuntimeConfig config, RuntimeHooks hooks)
   spec.results_as_json = hooks.results_as_json;
   spec.answer_when_idle = hooks.answer_when_idle;
   spec.discard_results = hooks.discard_results;
+  spec.interrupts = interrupts_;
   supervisor_ = spawn_supervisor(*system_, std::move(spec));
   bridge_ = system_->spawn(bridge, 0);
 }
@@ -165,7 +168,10 @@ Sandbox::Sandbox(Sandbox&& other) noexcept
 
 Sandbox& Sandbox::operator=(Sandbox&& other) noexcept {
   if (this != &other) {
-    if (runtime_) caf::anon_send(runtime_->supervisor_, terminate_atom::value, id_);
+    if (runtime_) {
+      runtime_->interrupts_->request(id_, vm::InterruptReason::Terminate);
+      caf::anon_send(runtime_->supervisor_, terminate_atom::value, id_);
+    }
     runtime_ = std::exchange(other.runtime_, nullptr);
     id_ = other.id_;
     options_ = other.options_;
@@ -174,7 +180,9 @@ Sandbox& Sandbox::operator=(Sandbox&& other) noexcept {
 }
 
 Sandbox::~Sandbox() {
-  if (runtime_) caf::anon_send(runtime_->supervisor_, terminate_atom::value, id_);
+  if (!runtime_) return;
+  runtime_->interrupts_->request(id_, vm::InterruptReason::Terminate);
+  caf::anon_send(runtime_->supervisor_, terminate_atom::value, id_);
 }
 
 namespace {
@@ -252,6 +260,9 @@ messages::ContextReport Sandbox::report() {
 
 void Sandbox::terminate() {
   if (!runtime_) return;
+  // From this thread, at once: a slice busy in long work stops within a
+  // poll, so the supervisor's worker (and the reply) need not wait for it.
+  runtime_->interrupts_->request(id_, vm::InterruptReason::Terminate);
   (void)runtime_->ask_blocking<bool>(terminate_atom::value, id_);
 }
 

@@ -94,7 +94,9 @@ class Sandbox {
   messages::TaskResult await(messages::TaskId task);
   bool cancel(messages::TaskId task);
   messages::ContextReport report();
-  /// Ends the context now (waits for it). Later calls fail with Terminated.
+  /// Ends the context now (waits for it): a slice busy in long work stops
+  /// within about a millisecond (its interrupt is set from this thread).
+  /// Later calls fail with Terminated.
   void terminate();
 
   // Asynchronous calls: the future (or callback, on an actor thread — keep
@@ -152,6 +154,7 @@ class Runtime {
 
   RuntimeConfig config_;
   std::shared_ptr<CapabilityRegistry> capabilities_;
+  std::shared_ptr<InterruptTable> interrupts_;  // shared with the supervisor
   std::unique_ptr<caf::actor_system_config> cfg_;
   std::unique_ptr<caf::actor_system> system_;
   supervisor_actor supervisor_;

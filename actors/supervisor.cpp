@@ -43,6 +43,7 @@ class Supervisor : public supervisor_actor::base {
  public:
   Supervisor(caf::actor_config& cfg, SupervisorSpec spec) : supervisor_actor::base(cfg), spec_(std::move(spec)) {
     if (!spec_.capabilities) spec_.capabilities = std::make_shared<CapabilityRegistry>();
+    if (!spec_.interrupts) spec_.interrupts = std::make_shared<InterruptTable>();
     set_down_handler([this](caf::down_msg& down) { on_down(down); });
     // A stray error message must not end the supervisor (and every context
     // with it): CAF's default handler quits.
@@ -80,6 +81,8 @@ class Supervisor : public supervisor_actor::base {
           // Unknown, already being ended, or ended for good.
           if (!live || live->terminating || (live->last_word && !held(id))) return false;
           live->terminating = true;  // no restart, and no replay goes on
+          // A slice stuck in long work stops now, not at its end.
+          live->interrupt->request(vm::InterruptReason::Terminate);
           resume_waiting(id);        // requests held for a restart find it being terminated
           if (live->last_word) {
             // Failed and about to be restarted: it stays ended instead.
@@ -110,8 +113,10 @@ class Supervisor : public supervisor_actor::base {
   void on_exit() override {
     // The contexts live and die with their supervisor.
     for (auto& [id, live] : live_) {
+      live.interrupt->request(vm::InterruptReason::Terminate);
       send_exit(live.actor, caf::exit_reason::user_shutdown);
       live.terminating = true;
+      spec_.interrupts->remove(id);
     }
     for (auto& [id, live] : live_) resume_waiting(id);  // answered: being terminated
     live_.clear();
@@ -126,6 +131,8 @@ class Supervisor : public supervisor_actor::base {
     uint32_t restarts = 0;
     std::deque<std::chrono::steady_clock::time_point> restart_times;
     bool terminating = false;
+    /// Stops the running slice of the current generation (see interrupt.hpp).
+    std::shared_ptr<vm::Interrupt> interrupt;
     /// Its slot and heap reservation are given back: it ended for good
     /// (decided at its last word; its down message is still to come).
     bool released = false;
@@ -344,6 +351,7 @@ class Supervisor : public supervisor_actor::base {
     if (it == live_.end()) return;
     release(it->second);
     --released_;
+    spec_.interrupts->remove(id);
     std::deque<std::function<void()>> waiting = std::move(it->second.waiting);
     live_.erase(it);
     ended_.push_back(std::move(report));
@@ -355,8 +363,13 @@ class Supervisor : public supervisor_actor::base {
     return spec_.policy.total_heap_bytes == messages::VmOptions::kUnlimited ? 0 : spec.options.max_heap_bytes;
   }
 
-  context_actor start(const Live& live) {
+  /// Spawns the context actor of `live` (a new generation on a restart),
+  /// with a fresh interrupt published in the table.
+  context_actor start(Live& live) {
+    live.interrupt = std::make_shared<vm::Interrupt>();
+    spec_.interrupts->set(live.id, live.interrupt);
     ContextSpec cs;
+    cs.interrupt = live.interrupt;
     cs.context_id = live.id;
     cs.name = live.spec.name;
     cs.options = live.spec.options;

@@ -42,6 +42,7 @@
 #include "actors/atoms.hpp"
 #include "actors/capability_registry.hpp"
 #include "actors/context_actor.hpp"
+#include "actors/interrupt_table.hpp"
 #include "actors/runtime_config.hpp"
 #include "messages/context_report.hpp"
 #include "messages/module_source.hpp"
@@ -112,6 +113,9 @@ struct SupervisorSpec {
   bool answer_when_idle = false;
   /// See ContextSpec::discard_results.
   bool discard_results = false;
+  /// Where the contexts' interrupts are published, for threads outside the
+  /// actor system (Sandbox::terminate). Null: the supervisor keeps its own.
+  std::shared_ptr<InterruptTable> interrupts;
 };
 
 supervisor_actor spawn_supervisor(caf::actor_system& system, SupervisorSpec spec);

@@ -20,7 +20,21 @@ VmContext::VmContext(const messages::VmOptions& options, std::vector<std::string
   ContextOptions copts = ContextOptions::from(options);
   copts.context_id = context_id;
   ctx_ = std::make_unique<Context>(copts);
+  interrupt_ = ctx_->interrupt();
   for (std::string& g : grants) ctx_->grant(std::move(g));
+}
+
+void VmContext::set_interrupt(std::shared_ptr<Interrupt> interrupt) {
+  if (!interrupt) return;
+  interrupt_ = interrupt;
+  if (ctx_ != nullptr) ctx_->set_interrupt(std::move(interrupt));
+}
+
+void VmContext::set_deadline(std::chrono::steady_clock::time_point deadline) {
+  if (ctx_ == nullptr) return;
+  // steady_clock is CLOCK_MONOTONIC (libstdc++ on Linux), as Context's clock.
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch()).count();
+  ctx_->set_deadline_ns(ns <= 0 ? 1 : uint64_t(ns));
 }
 
 VmContext::~VmContext() = default;

@@ -5,9 +5,11 @@
 //
 // Everything that crosses this API is boundary data (messages::Value,
 // messages::VmOptions/VmStats, messages::Error): no Raya value ever leaves the
-// context, and arguments are deep-copied in. Nothing here blocks, reads a
-// clock, or starts a thread: the embedding decides when to run and when
-// time passes.
+// context, and arguments are deep-copied in. Nothing here blocks or starts a
+// thread: the embedding decides when to run and when time passes (run()
+// reads clocks only for the CPU limit and an optional deadline). The one
+// thing another thread may do is stop a running slice, through
+// interrupt_handle().
 //
 // A typical host loop:
 //
@@ -34,6 +36,7 @@
 // slices; ends the context), maxCallDepth (catchable RangeError).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -52,6 +55,7 @@
 #include "vmcore/bytecode/module.hpp"
 #include "vmcore/compiler/file_reader.hpp"
 #include "vmcore/interp/host_request.hpp"
+#include "vmcore/interp/interrupt.hpp"
 #include "vmcore/result.hpp"
 
 namespace raya::vm {
@@ -147,6 +151,21 @@ class VmContext {
   /// Runs ready tasks round-robin for about `budget` steps (a slice).
   RunOutcome run(uint64_t budget);
 
+  /// The context's interrupt, for another thread: interrupt->request(
+  /// InterruptReason::Terminate) stops a running slice within one poll
+  /// (~4096 steps of work, well under a millisecond, even inside a long
+  /// builtin) and ends the context with Terminated (Timeout for
+  /// InterruptReason::Timeout); a run() after that returns Fatal at once.
+  /// The handle stays valid after the VmContext is gone.
+  std::shared_ptr<Interrupt> interrupt_handle() const { return interrupt_; }
+  /// Uses `interrupt` (made by the embedding, e.g. before this existed)
+  /// instead of the context's own.
+  void set_interrupt(std::shared_ptr<Interrupt> interrupt);
+  /// A wall-clock deadline (steady_clock): work still running at it ends
+  /// the context with Timeout, checked at every poll, so within a
+  /// millisecond of it at any slice size.
+  void set_deadline(std::chrono::steady_clock::time_point deadline);
+
   /// Requests of blocked tasks issued since the last call (see HostRequest).
   std::vector<HostRequest> take_host_requests();
   /// Completes a request: the task resumes with a deep copy of `result`
@@ -196,6 +215,7 @@ class VmContext {
   Status check_alive() const;
 
   std::unique_ptr<Context> ctx_;
+  std::shared_ptr<Interrupt> interrupt_;  // ctx_'s, kept past terminate()
   std::map<TaskId, Started> started_;
   TaskId next_id_ = 1;
   Task* init_task_ = nullptr;  // the latest module's top-level code, until reported

@@ -146,13 +146,27 @@ class Inspector {
   /// The class name of an object's constructor ("Object" for plain objects),
   /// or empty for a null prototype.
   std::string constructor_name(Object* obj) {
+    // Own `constructor` of each prototype: one walk of the chain (a lookup
+    // from every link would be quadratic in its depth).
     for (Object* p = obj->proto(); p != nullptr; p = p->proto()) {
       Value ctor;
-      Object* holder = nullptr;
-      if (ctx_.lookup_property(p, ctx_constructor_key(), ctor, &holder) && holder == p && is_class(ctor))
+      if (own_property(p, ctx_constructor_key(), ctor) && is_class(ctor))
         return utf16_to_utf8(as_class(ctor)->name_->view());
     }
     return obj->proto() == nullptr ? "" : "Object";
+  }
+
+  static bool own_property(Object* o, String* key, Value& out) {
+    if (o->dict_) {
+      auto it = o->dict_->index.find(key);
+      if (it == o->dict_->index.end()) return false;
+      out = o->dict_->entries[it->second].value;
+      return true;
+    }
+    PropertyInfo info;
+    if (!o->shape_->lookup(key, info)) return false;
+    out = o->slots_[info.slot];
+    return true;
   }
 
   String* ctx_constructor_key() {

@@ -10,6 +10,15 @@
 
 namespace raya::vm {
 
+/// A RangeError raised deep inside the runtime, where no pending exception
+/// can be set (a prototype chain too deep, found while allocating). Caught
+/// where a native is called and turned into a catchable Raya RangeError;
+/// anywhere else (outside a native call) it ends the context with that
+/// message. Thrown before anything is changed.
+struct VmRangeError {
+  std::string message;
+};
+
 struct VmFatal {
   messages::ErrorCode code;
   std::string message;

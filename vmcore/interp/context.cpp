@@ -9,6 +9,7 @@
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/prelude/prelude.hpp"
+#include "vmcore/prelude/prelude_intrinsics.hpp"
 #include "vmcore/value/unicode.hpp"
 
 namespace raya::vm {
@@ -29,6 +30,7 @@ Context::Context(ContextOptions options)
   stack_key_ = intern_ascii("stack");
   create_builtins();
   install_builtins(*this);
+  install_prelude_intrinsics(*this);  // the methods as they are now, before any program runs
   load_prelude();
   heap_.set_max_bytes(options_.max_heap_bytes);
 }
@@ -209,13 +211,32 @@ uint64_t slice_clock_ns(bool thread_cpu) {
 
 }  // namespace
 
+uint64_t Context::monotonic_now_ns() { return slice_clock_ns(false); }
+
 RunOutcome Context::run(uint64_t budget) {
-  const bool limited = options_.max_cpu_time_ms != ~uint64_t(0);
-  uint64_t start = slice_clock_ns(limited);
-  RunOutcome outcome = run_slice(budget);
-  cpu_time_ns_ += slice_clock_ns(limited) - start;
+  cpu_limited_ = options_.max_cpu_time_ms != ~uint64_t(0);
+  uint64_t start = slice_clock_ns(cpu_limited_);
+  if (cpu_limited_) {
+    // The CPU limit inside the slice (poll_limits): no sooner than the
+    // allowance left can have been spent in wall time.
+    slice_cpu_start_ns_ = start;
+    const uint64_t limit_ns = options_.max_cpu_time_ms * 1000000;
+    const uint64_t left_ns = limit_ns > cpu_time_ns_ ? limit_ns - cpu_time_ns_ : 0;
+    cpu_check_at_ns_ = monotonic_now_ns() + left_ns;
+  }
+  RunOutcome outcome;
+  // An interrupt or a deadline that came between slices ends the context
+  // before it runs anything more.
+  if (VmFatal hit = dead_ ? VmFatal{ErrorCode::None, {}} : poll_limits(); hit.code != ErrorCode::None) {
+    set_fatal(hit.code, hit.message, hit.limit, hit.used);
+    outcome.kind = RunOutcome::Kind::Fatal;
+  } else {
+    outcome = run_slice(budget);
+  }
+  poll_credit_ = kPollSteps;
+  cpu_time_ns_ += slice_clock_ns(cpu_limited_) - start;
   cpu_time_us_ = cpu_time_ns_ / 1000;
-  if (!dead_ && limited && cpu_time_us_ > options_.max_cpu_time_ms * 1000) {
+  if (!dead_ && cpu_limited_ && cpu_time_us_ > options_.max_cpu_time_ms * 1000) {
     set_fatal(ErrorCode::CpuTimeExceeded,
               "CPU time limit of " + std::to_string(options_.max_cpu_time_ms) + " ms exceeded (" +
                   std::to_string(cpu_time_us_ / 1000) + " ms used)",
@@ -225,8 +246,45 @@ RunOutcome Context::run(uint64_t budget) {
   return outcome;
 }
 
-void Context::charge_steps(uint64_t steps) {
-  native_steps_ += steps;
+VmFatal Context::poll_limits() {
+  switch (interrupt_->pending()) {
+    case InterruptReason::None: break;
+    case InterruptReason::Terminate: return VmFatal{ErrorCode::Terminated, "the context was terminated"};
+    case InterruptReason::Timeout:
+      return VmFatal{ErrorCode::Timeout, "the context was stopped: it ran past its host's deadline"};
+  }
+  if (deadline_ns_ == 0 && !cpu_limited_) return VmFatal{ErrorCode::None, {}};
+  const uint64_t now = monotonic_now_ns();
+  if (deadline_ns_ != 0 && now >= deadline_ns_)
+    return VmFatal{ErrorCode::Timeout, "the context ran past its deadline"};
+  if (cpu_limited_ && now >= cpu_check_at_ns_) {
+    const uint64_t used_ns = cpu_time_ns_ + (slice_clock_ns(true) - slice_cpu_start_ns_);
+    const uint64_t limit_ns = options_.max_cpu_time_ms * 1000000;
+    if (used_ns / 1000 > options_.max_cpu_time_ms * 1000) {
+      return VmFatal{ErrorCode::CpuTimeExceeded,
+                     "CPU time limit of " + std::to_string(options_.max_cpu_time_ms) + " ms exceeded (" +
+                         std::to_string(used_ns / 1000000) + " ms used)",
+                     options_.max_cpu_time_ms, used_ns / 1000000};
+    }
+    // Not yet: the rest of the allowance cannot be spent sooner than this.
+    // (At least 100 µs on, so a thread the OS keeps off the CPU does not
+    // read its CPU clock at every poll.)
+    cpu_check_at_ns_ = now + std::max<uint64_t>(limit_ns + 1000 - used_ns, 100000);
+  }
+  return VmFatal{ErrorCode::None, {}};
+}
+
+void Context::charge_slow(uint64_t steps) {
+  if (!metering_) {
+    // Outside a task (the embedding converting a result, a task finishing):
+    // nothing here may throw; the steps are counted with the next slice's.
+    poll_credit_ = kPollSteps;
+    return;
+  }
+  if (poll_credit_ <= 0) {
+    poll_credit_ = kPollSteps;
+    if (VmFatal hit = poll_limits(); hit.code != ErrorCode::None) throw hit;
+  }
   if (options_.max_steps == ~uint64_t(0)) return;
   uint64_t used_in_slice = uint64_t(std::max<int64_t>(0, slice_budget_ - safe_point_fuel_)) + native_steps_;
   if (steps_executed_ + used_in_slice > options_.max_steps) {

@@ -26,7 +26,9 @@
 #include "messages/vm_options.hpp"
 #include "vmcore/bytecode/module.hpp"
 #include "vmcore/heap/heap.hpp"
+#include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/interp/host_request.hpp"
+#include "vmcore/interp/interrupt.hpp"
 #include "vmcore/interp/module_instance.hpp"
 #include "vmcore/interp/task.hpp"
 #include "vmcore/object/array.hpp"
@@ -163,12 +165,51 @@ class Context final : public RootProvider {
 
   /// Builtins whose work grows with their input charge for it here (about
   /// one step per element or per 16 code units touched), before doing the
-  /// work where they can. Exceeding the cumulative step budget ends the
-  /// context (throws VmFatal(StepBudgetExceeded) to the run() boundary), so
-  /// `"x".repeat(1e9)` under a budget stops before it starts. Within budget,
-  /// the steps count towards the current slice like executed instructions.
-  void charge_steps(uint64_t steps);
+  /// work, in chunks (see metering.hpp). Exceeding the cumulative step
+  /// budget ends the context (throws VmFatal(StepBudgetExceeded) to the
+  /// run() boundary), so `"x".repeat(1e9)` under a budget stops before it
+  /// starts. Within budget, the steps count towards the current slice like
+  /// executed instructions. Every kPollSteps charged steps it also polls
+  /// the interrupt, the deadline and the CPU limit (poll_limits), so a long
+  /// builtin stops within a chunk of any of them. The common path is two
+  /// subtractions and two compares. Outside run() nothing is thrown: the
+  /// steps are counted and the limits are checked at the next slice.
+  /// `steps` must stay below 2^62 (no input is that large).
+  void charge_steps(uint64_t steps) {
+    native_steps_ += steps;
+    poll_credit_ -= int64_t(steps);
+    if (poll_credit_ <= 0 || int64_t(native_steps_) - safe_point_fuel_ > native_slack_) [[unlikely]]
+      charge_slow(steps);
+  }
   static constexpr uint64_t kUnitsPerStep = 16;
+  /// Steps of work (instructions or charged native steps) between two polls
+  /// of the interrupt, the deadline and the CPU limit. A poll is a relaxed
+  /// atomic load, plus a vDSO clock read when a deadline or CPU limit is
+  /// set: ~0 next to 4096 steps (~25 µs of a plain loop), and at most a few
+  /// hundred microseconds of the slowest charged work.
+  static constexpr int64_t kPollSteps = 4096;
+
+  // --- stopping a running slice ---------------------------------------------
+
+  /// The handle another thread may use to stop this context's running
+  /// slice (see interrupt.hpp). The slice ends within one poll with
+  /// Terminated (or Timeout), and the context is over.
+  const std::shared_ptr<Interrupt>& interrupt() const { return interrupt_; }
+  /// Uses an interrupt the embedding made (e.g. before the context existed).
+  void set_interrupt(std::shared_ptr<Interrupt> interrupt) {
+    if (interrupt) interrupt_ = std::move(interrupt);
+  }
+  /// A wall-clock deadline on CLOCK_MONOTONIC (monotonic_now_ns(); 0 for
+  /// none): work past it ends the context with Timeout, checked at every poll.
+  void set_deadline_ns(uint64_t monotonic_ns) { deadline_ns_ = monotonic_ns; }
+  static uint64_t monotonic_now_ns();
+  /// The deepest prototype chain: an object may have at most this many
+  /// prototypes above it (class extends past it is a RangeError; other ways
+  /// of making one end the context). Every chain walk is bounded by it.
+  static constexpr uint32_t kMaxPrototypeDepth = 1000;
+  /// Prototype links a property lookup walks for free; each further link
+  /// costs a step (charge_steps).
+  static constexpr uint32_t kFreePrototypeLinks = 4;
   /// The largest array length; beyond it index writes are RangeErrors.
   static constexpr uint32_t kMaxArrayLength = 1u << 28;
   uint64_t cpu_time_us() const { return cpu_time_us_; }
@@ -236,8 +277,11 @@ class Context final : public RootProvider {
   Value take_pending_exception();
   Class* error_class(ErrorType type) { return error_classes_[size_t(type)]; }
   static std::string error_class_name(ErrorType type);
-  /// Raya stack trace of the current task ("    at f (file:line:col)" lines).
+  /// Raya stack trace of the current task ("    at f (file:line:col)" lines):
+  /// the innermost kMaxStackFrames frames, then "    ... N more frames".
+  /// Charged per frame and byte.
   std::string capture_stack_trace();
+  static constexpr int kMaxStackFrames = 50;
 
   // Conversions and comparisons with Raya semantics.
   String* to_string(Value v);          // String(v)
@@ -304,6 +348,11 @@ class Context final : public RootProvider {
   void create_builtins();
   void load_prelude();
   RunOutcome run_slice(uint64_t budget);
+  /// charge_steps past its fast path: a poll due, or the step budget reached.
+  void charge_slow(uint64_t steps);
+  /// The interrupt, the wall-clock deadline and the CPU limit: the error
+  /// that ends the context if one of them is reached, else code None.
+  VmFatal poll_limits();
   RunOutcome run_task(Task& task, uint64_t budget);
   /// A new live task with an empty stack. Over the task limit: throws the
   /// catchable TaskLimitExceeded and returns nullptr (or ends the context,
@@ -350,6 +399,21 @@ class Context final : public RootProvider {
   int64_t slice_budget_ = 0;
   int64_t safe_point_fuel_ = 0;
   uint64_t native_steps_ = 0;  // charged by builtins, not yet taken by the interpreter
+  // The step budget as charge_steps' fast path sees it: over budget iff
+  // native_steps_ - safe_point_fuel_ > native_slack_ (set by run_task to
+  // max_steps - steps_executed_ - the task's fuel; huge outside a task).
+  int64_t native_slack_ = kNoSlackLimit;
+  static constexpr int64_t kNoSlackLimit = INT64_MAX / 4;
+  bool metering_ = false;  // inside run_task: charge_steps may end the context
+  int64_t poll_credit_ = kPollSteps;  // steps until the next poll
+  std::shared_ptr<Interrupt> interrupt_ = std::make_shared<Interrupt>();
+  uint64_t deadline_ns_ = 0;  // CLOCK_MONOTONIC; 0: none
+  // The running slice's clocks, for the CPU limit inside a slice: CPU time
+  // cannot grow faster than wall time, so the thread's CPU clock (a system
+  // call) is read only once the wall clock reaches cpu_check_at_ns_.
+  bool cpu_limited_ = false;
+  uint64_t slice_cpu_start_ns_ = 0;
+  uint64_t cpu_check_at_ns_ = 0;
   uint64_t random_state_;
   uint64_t proto_epoch_ = 1;  // 64-bit: a wrapped epoch would revive stale caches
   uint64_t next_task_id_ = 1;

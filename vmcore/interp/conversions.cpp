@@ -1,5 +1,6 @@
 // Raya's explicit conversions (String(x), typeof), equality, truthiness,
 // error objects and stack traces.
+#include <algorithm>
 #include <cmath>
 
 #include "vmcore/builtins/cost.hpp"
@@ -239,19 +240,25 @@ std::string Context::capture_stack_trace() {
     if (proto->name == "<entry>") continue;  // the bundle's driver, not user code
     uint32_t pc = f.pc == 0 ? 0 : f.pc - 1;  // the instruction being executed
     uint32_t line = proto->line, column = proto->column;
-    for (const LineEntry& le : proto->lines) {
-      if (le.pc > pc) break;
-      line = le.line;
-      column = le.column;
+    // The last entry at or before pc (sorted by pc): a binary search, as a
+    // generated function may have a line table of 100k entries.
+    auto after = std::upper_bound(proto->lines.begin(), proto->lines.end(), pc,
+                                  [](uint32_t at, const LineEntry& le) { return at < le.pc; });
+    if (after != proto->lines.begin()) {
+      line = std::prev(after)->line;
+      column = std::prev(after)->column;
     }
     std::string name = proto->name.empty() ? "<anonymous>" : proto->name;
     std::string file = proto->file < module.files.size() ? module.files[proto->file] : "?";
     out += "    at " + name + " (" + file + ":" + std::to_string(line) + ":" + std::to_string(column) + ")\n";
-    if (++shown == 50 && i > 0) {
+    if (++shown == kMaxStackFrames && i > 0) {
       out += "    ... " + std::to_string(i) + " more frames\n";
       break;
     }
   }
+  // A capture is work per frame shown (at most kMaxStackFrames, so charged
+  // once done): new Error() in a loop at depth 9,000 pays for its stacks.
+  charge_steps(uint64_t(shown) + out.size() / kUnitsPerStep);
   return out;
 }
 

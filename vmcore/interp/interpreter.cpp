@@ -50,13 +50,30 @@ RunOutcome Context::run_task(Task& task, uint64_t budget) {
   current_task_ = &task;
   RunOutcome outcome;
   Interpreter interpreter(*this, task);
+  // charge_steps' fast path compares against this (see native_slack_):
+  // the steps a builtin may charge on top of what the task has run.
+  const int64_t fuel = budget > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(budget);
+  native_slack_ = kNoSlackLimit;
+  if (options_.max_steps != ~uint64_t(0)) {
+    const uint64_t left = options_.max_steps > steps_executed_ ? options_.max_steps - steps_executed_ : 0;
+    native_slack_ = std::min<int64_t>(kNoSlackLimit, int64_t(std::min<uint64_t>(left, INT64_MAX / 2))) - fuel;
+  }
+  metering_ = true;
   try {
     outcome = interpreter.run(budget);
   } catch (const VmFatal& fatal) {
     set_fatal(fatal.code, fatal.message, fatal.limit, fatal.used);
     outcome.kind = RunOutcome::Kind::Fatal;
     outcome.steps = uint64_t(std::max<int64_t>(0, slice_budget_ - safe_point_fuel_)) + native_steps_;
+  } catch (const VmRangeError& error) {
+    // Raised outside a native call (where it would have been catchable).
+    set_fatal(ErrorCode::RuntimeError, error.message);
+    fatal_.name = "RangeError";
+    outcome.kind = RunOutcome::Kind::Fatal;
+    outcome.steps = uint64_t(std::max<int64_t>(0, slice_budget_ - safe_point_fuel_)) + native_steps_;
   }
+  metering_ = false;
+  native_slack_ = kNoSlackLimit;
   steps_executed_ += outcome.steps;
   current_task_ = nullptr;
   // Fuel is checked only at back-edges and calls, so a task can finish (or

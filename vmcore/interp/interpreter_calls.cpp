@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "vmcore/heap/roots.hpp"
+#include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/interp/module_instance.hpp"
 #include "vmcore/interp/interpreter.hpp"
 
@@ -91,7 +92,12 @@ Interpreter::CallResult Interpreter::call_value(uint32_t window, uint32_t argc, 
         // Only a call instruction of the running task can be suspended: its
         // result slot is where the value arrives on resume.
         ctx_.suspendable_call_ = !(flags & kFrameTaskStart) && &task_ == ctx_.current_task_;
-        bool ok = f->fn_(ctx_, call);
+        bool ok;
+        try {
+          ok = f->fn_(ctx_, call);
+        } catch (const VmRangeError& e) {
+          ok = ctx_.throw_range_error(e.message);
+        }
         ctx_.suspendable_call_ = false;
         if (!ok) {
           if (ctx_.suspending_) {
@@ -249,6 +255,14 @@ bool Interpreter::new_class(Value ctor, Value parent, String* name, Value& out) 
                                    " is not a class");
     }
     parent_class = as_class(parent);
+    // Every prototype chain is bounded (Context::kMaxPrototypeDepth): here
+    // the bound is a catchable error rather than the end of the context.
+    const uint32_t depth = std::max<uint32_t>(parent_class->shape_->proto_depth_,
+                                              parent_class->prototype_->shape_->proto_depth_) + 2;
+    if (depth > Context::kMaxPrototypeDepth) {
+      return ctx_.throw_range_error("class hierarchy too deep: a prototype chain may be at most " +
+                                    std::to_string(Context::kMaxPrototypeDepth) + " objects long");
+    }
   }
   Rooted<Value> ctor_root(ctx_, ctor);
   Class* cls = ctx_.new_class(name, parent_class, ctor);

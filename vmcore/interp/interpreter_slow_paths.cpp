@@ -496,13 +496,10 @@ bool Interpreter::op_instanceof(Value obj, Value cls, Value& out) {
   } else if (obj.is_object()) {
     p = ctx_.prototype_for(obj);  // [] instanceof Array, new Map() instanceof Map
   }
-  for (; p != nullptr; p = p->proto()) {
-    if (p == target) {
-      out = Value::boolean(true);
-      return true;
-    }
-  }
-  out = Value::boolean(false);
+  uint32_t links = 0;  // a walk: charged like lookup_property's
+  for (; p != nullptr && p != target; p = p->proto()) ++links;
+  if (links > Context::kFreePrototypeLinks) ctx_.charge_steps(links - Context::kFreePrototypeLinks);
+  out = Value::boolean(p != nullptr);
   return true;
 }
 

@@ -23,9 +23,20 @@ Shape* Context::root_shape_for(Object* proto) {
   }
   auto it = root_shapes_.find(proto);
   if (it != root_shapes_.end()) return it->second;
+  // Every walk of a prototype chain (a missing property, instanceof,
+  // printing) is bounded by this depth; prototypes never change, so it is
+  // checked here, where an object first gets `proto`: a RangeError
+  // (VmRangeError, caught at the native call, e.g. Object.create; class
+  // extends checks first: Interpreter::new_class).
+  const uint32_t depth = uint32_t(proto->shape_->proto_depth_) + 1;
+  if (depth > kMaxPrototypeDepth) {
+    throw VmRangeError{"prototype chain too deep: an object may have at most " +
+                       std::to_string(kMaxPrototypeDepth) + " prototypes above it"};
+  }
   Rooted<Object*> keep(*this, proto);
   Shape* root = heap_.make<Shape>();
   root->proto_ = proto;
+  root->proto_depth_ = uint16_t(depth);
   root_shapes_[proto] = root;
   proto->flags_ |= kObjectIsPrototype;
   return root;
@@ -39,6 +50,7 @@ Shape* Context::add_property_shape(Shape* from, String* key, uint8_t flags) {
   child->parent_ = parent;
   child->key_ = k;
   child->proto_ = parent->proto_;
+  child->proto_depth_ = parent->proto_depth_;
   child->slot_count_ = parent->slot_count_ + 1;
   child->key_flags_ = flags;
   parent->transitions_.push_back({{k.get(), flags}, child});
@@ -81,6 +93,7 @@ void Context::convert_to_dictionary(Object* obj) {
   Rooted<Shape*> own_root(*this, heap_.make<Shape>());  // private: never matches an inline cache
   heap_.charge_external(int64_t(dict->entries.capacity() * sizeof(PropertyDict::Entry)));
   own_root->proto_ = o->shape_->proto_;
+  own_root->proto_depth_ = o->shape_->proto_depth_;
   o->shape_ = own_root;
   o->dict_ = std::move(dict);
   o->flags_ |= kObjectDictionary;
@@ -96,7 +109,12 @@ void Context::convert_to_dictionary(Object* obj) {
 }
 
 bool Context::lookup_property(Object* obj, String* key, Value& out, Object** holder, PropertyInfo* info_out) {
-  for (Object* o = obj; o != nullptr; o = o->proto()) {
+  // Links past the usual few (instance, class prototypes, Object.prototype)
+  // cost a step each: a missing-property read on a deep chain is a walk.
+  // The walk is bounded by kMaxPrototypeDepth, so it is charged once done.
+  uint32_t links = 0;
+  bool found = false;
+  for (Object* o = obj; o != nullptr; o = o->proto(), ++links) {
     if (o->dict_) {
       auto it = o->dict_->index.find(key);
       if (it != o->dict_->index.end()) {
@@ -104,7 +122,8 @@ bool Context::lookup_property(Object* obj, String* key, Value& out, Object** hol
         out = e.value;
         if (holder) *holder = o;
         if (info_out) *info_out = PropertyInfo{it->second, e.flags};
-        return true;
+        found = true;
+        break;
       }
       continue;
     }
@@ -113,11 +132,13 @@ bool Context::lookup_property(Object* obj, String* key, Value& out, Object** hol
       out = o->slots_[info.slot];
       if (holder) *holder = o;
       if (info_out) *info_out = info;
-      return true;
+      found = true;
+      break;
     }
   }
-  out = Value::undefined();
-  return false;
+  if (!found) out = Value::undefined();
+  if (links > kFreePrototypeLinks) [[unlikely]] charge_steps(links - kFreePrototypeLinks);
+  return found;
 }
 
 void Context::define_own_property(Object* obj, String* key, Value value, uint8_t flags) {

@@ -36,6 +36,7 @@ struct Shape : HeapObject {
   uint32_t slot_count_ = 0;    // properties (= slots) of objects with this shape
   uint8_t key_flags_ = 0;      // flags of key_
   uint8_t chain_walks_ = 0;    // lookups answered by walking the chain (see lookup)
+  uint16_t proto_depth_ = 0;   // objects on the prototype chain (≤ Context::kMaxPrototypeDepth)
   // Owned C++ side tables (charged to the heap as external memory).
   std::vector<std::pair<std::pair<String*, uint8_t>, Shape*>> transitions_;
   std::unique_ptr<std::unordered_map<const String*, PropertyInfo>> table_;

@@ -8,7 +8,9 @@
 
 #include "vmcore/bytecode/encoder.hpp"
 #include "vmcore/bytecode/verifier.hpp"
+#include "vmcore/builtins/builtin_names.hpp"
 #include "vmcore/compiler/compiler.hpp"
+#include "vmcore/prelude/prelude_intrinsics.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 3) {
@@ -24,6 +26,10 @@ int main(int argc, char** argv) {
   }
   raya::vm::compiler::CompileOptions options;
   options.is_prelude = true;  // no reader: the prelude imports no files
+  // The prelude sees the usual builtins plus its intrinsics (natives bound
+  // at link time that programs cannot replace: prelude_intrinsics.hpp).
+  for (std::string_view n : raya::vm::kBuiltinNames) options.builtin_names.emplace_back(n);
+  for (std::string_view n : raya::vm::kPreludeIntrinsicNames) options.builtin_names.emplace_back(n);
   auto module = raya::vm::compiler::compile_source("<prelude>", file.text, options);
   if (!module) {
     std::fprintf(stderr, "raya_prelude_compiler: %s (named <prelude> below) does not compile:\n", argv[1]);
