@@ -19,7 +19,8 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 }  // namespace
 
-int load_program(const std::string& path, std::shared_ptr<const vm::Module>& out) {
+int load_program(const std::string& path, std::shared_ptr<const vm::Module>& out,
+                 std::optional<std::chrono::steady_clock::time_point> deadline) {
   if (ends_with(path, ".ryb")) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -43,8 +44,14 @@ int load_program(const std::string& path, std::shared_ptr<const vm::Module>& out
       return kExitUsage;
     }
   }
-  auto module = vm::compiler::compile_file(path);
+  vm::compiler::CompileOptions compile_options;
+  compile_options.deadline = deadline;
+  auto module = vm::compiler::compile_file(path, compile_options);
   if (!module) {
+    if (module.error().code == messages::ErrorCode::Timeout) {
+      std::fprintf(stderr, "error: Timeout: %s (--timeout)\n", module.error().message.c_str());
+      return kExitLimit;
+    }
     std::fputs(module.error().render_diagnostics().c_str(), stderr);
     return kExitCompileError;
   }
