@@ -257,7 +257,8 @@ json::value to_json_value(const Diagnostic& x) {
                       {"line", x.line},
                       {"column", x.column},
                       {"message", x.message},
-                      {"sourceLine", x.source_line}};
+                      {"sourceLine", x.source_line},
+                      {"sourceColumn", x.source_column}};
 }
 
 json::value to_json_value(const Error& x) {
@@ -515,6 +516,7 @@ class Reader {
       if (key == "column") return read(m, p, d.column);
       if (key == "message") return read(m, p, d.message);
       if (key == "sourceLine") return read(m, p, d.source_line);
+      if (key == "sourceColumn") return read(m, p, d.source_column);
       return unknown_key(p);
     });
     if (ok) out = std::move(d);

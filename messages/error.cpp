@@ -1,5 +1,7 @@
 #include "messages/error.hpp"
 
+#include <algorithm>
+
 namespace raya::messages {
 
 std::string_view error_code_name(ErrorCode code) {
@@ -65,21 +67,56 @@ std::string Error::to_string() const {
   return out;
 }
 
+void quote_source_line(Diagnostic& d, std::string_view line) {
+  d.source_column = 0;
+  if (line.size() <= kQuotedLineWidth) {
+    d.source_line = std::string(line);
+    return;
+  }
+  auto is_continuation = [&](size_t i) { return i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80; };
+  size_t caret = d.column > 0 ? std::min<size_t>(d.column - 1, line.size()) : 0;
+  size_t begin = caret > kQuotedLineWidth / 2 ? caret - kQuotedLineWidth / 2 : 0;
+  size_t end = std::min(line.size(), begin + kQuotedLineWidth);
+  if (end - begin < kQuotedLineWidth) begin = end > kQuotedLineWidth ? end - kQuotedLineWidth : 0;
+  while (begin > 0 && is_continuation(begin)) ++begin;
+  while (end < line.size() && is_continuation(end)) --end;
+  std::string out;
+  if (begin > 0) out = "...";
+  out.append(line.substr(begin, end - begin));
+  if (end < line.size()) out += "...";
+  d.source_line = std::move(out);
+  // Column of out[0]: the first quoted byte is column begin + 1, after "...".
+  d.source_column = begin > 0 ? uint32_t(begin + 1 - 3) : 1;
+}
+
 std::string Error::render_diagnostics() const {
   std::string out;
-  for (const Diagnostic& d : diagnostics) {
+  size_t shown = std::min(diagnostics.size(), kMaxRenderedDiagnostics);
+  for (size_t n = 0; n < shown; ++n) {
+    Diagnostic d = diagnostics[n];
+    // Producers that quoted a whole long line get it cut here.
+    if (d.source_column == 0 && d.source_line.size() > kQuotedLineWidth) {
+      std::string whole = std::move(d.source_line);
+      quote_source_line(d, whole);
+    }
     out += d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": error: " + d.message + "\n";
     if (!d.source_line.empty()) {
       out += "  " + d.source_line + "\n  ";
       // Columns count UTF-8 bytes; the caret line needs one space per
       // character, so continuation bytes add nothing.
-      for (uint32_t i = 1; i < d.column && i <= d.source_line.size(); ++i) {
+      uint32_t first = d.source_column == 0 ? 1 : d.source_column;
+      uint32_t caret = d.column >= first ? d.column - first + 1 : 1;
+      for (uint32_t i = 1; i < caret && i <= d.source_line.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(d.source_line[i - 1]);
         if ((c & 0xC0) == 0x80) continue;
         out += c == '\t' ? '\t' : ' ';
       }
       out += "^\n";
     }
+  }
+  if (diagnostics.size() > shown) {
+    size_t more = diagnostics.size() - shown;
+    out += "... and " + std::to_string(more) + " more error" + (more == 1 ? "" : "s") + "\n";
   }
   return out;
 }

@@ -55,10 +55,26 @@ struct Diagnostic {
   uint32_t line = 0;    // 1-based
   uint32_t column = 0;  // 1-based, in UTF-8 bytes of the line
   std::string message;
+  /// The offending line, or for a long line a window of it around the caret
+  /// (quote_source_line), marked with "..." where it was cut.
   std::string source_line;
+  /// 0: source_line starts at column 1. Else the column source_line's first
+  /// byte stands for (may count the "..." marker), so the caret goes at byte
+  /// column - source_column of source_line.
+  uint32_t source_column = 0;
 
   friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
+
+/// How many bytes of a source line a diagnostic quotes at most, around the
+/// caret: one error in a megabyte-long line must not print the megabyte.
+inline constexpr size_t kQuotedLineWidth = 160;
+/// How many diagnostics render_diagnostics() prints before "N more errors".
+inline constexpr size_t kMaxRenderedDiagnostics = 20;
+
+/// Sets d.source_line/d.source_column to `line`, cut to a window of
+/// kQuotedLineWidth bytes around d.column (at UTF-8 boundaries) if longer.
+void quote_source_line(Diagnostic& d, std::string_view line);
 
 struct Error {
   ErrorCode code = ErrorCode::None;

@@ -298,7 +298,8 @@ typename Inspector::result_type inspect(Inspector& f, ForeignHandle& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Diagnostic& x) {
-  return f(caf::meta::type_name("raya.Diagnostic"), x.file, x.line, x.column, x.message, x.source_line);
+  return f(caf::meta::type_name("raya.Diagnostic"), x.file, x.line, x.column, x.message, x.source_line,
+                            x.source_column);
 }
 
 template <class Inspector>

@@ -35,7 +35,8 @@ bool read_program_file(const std::string& path, uint64_t max_bytes, std::string&
 
 }  // namespace
 
-int load_program(const std::string& path, std::shared_ptr<const vm::Module>& out) {
+int load_program(const std::string& path, std::shared_ptr<const vm::Module>& out,
+                 std::optional<std::chrono::steady_clock::time_point> deadline) {
   std::string text;
   if (ends_with(path, ".ryb")) {
     if (!read_program_file(path, kMaxBytecodeFileBytes, text)) return kExitUsage;
@@ -55,8 +56,13 @@ int load_program(const std::string& path, std::shared_ptr<const vm::Module>& out
   // Imports resolve inside the entry file's directory tree only.
   vm::compiler::CompileOptions options;
   options.read_file = vm::compiler::directory_reader(std::filesystem::path(path).parent_path().string());
+  options.deadline = deadline;
   auto module = vm::compiler::compile_source(path, text, options);
   if (!module) {
+    if (module.error().code == messages::ErrorCode::Timeout) {
+      std::fprintf(stderr, "error: Timeout: %s (--timeout)\n", escape_text(module.error().message).c_str());
+      return kExitLimit;
+    }
     print_diagnostics(module.error());
     return kExitCompileError;
   }

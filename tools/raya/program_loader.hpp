@@ -7,8 +7,10 @@
 // entry file's directory tree (vmcore/compiler/file_reader.hpp).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "vmcore/bytecode/module.hpp"
@@ -19,6 +21,8 @@ namespace raya::cli {
 inline constexpr uint64_t kMaxBytecodeFileBytes = uint64_t(64) << 20;
 
 /// Returns 0 and fills `out`, or prints the error and returns the exit status.
-int load_program(const std::string& path, std::shared_ptr<const vm::Module>& out);
+/// Compiling stops at `deadline` (run --timeout), an exit-3 Timeout.
+int load_program(const std::string& path, std::shared_ptr<const vm::Module>& out,
+                 std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
 }  // namespace raya::cli

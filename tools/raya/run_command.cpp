@@ -147,12 +147,13 @@ int run_command(const std::vector<std::string>& args) {
     return kExitUsage;
   }
 
-  std::shared_ptr<const vm::Module> module;
-  if (int status = load_program(options->file, module); status != kExitOk) return status;
-  messages::ModuleSource source = messages::ModuleSource::from_bytecode(options->file, vm::encode_module(*module));
-
+  // The --timeout covers compiling too.
   std::optional<Clock::time_point> deadline;
   if (options->timeout_ms) deadline = Clock::now() + std::chrono::milliseconds(*options->timeout_ms);
+
+  std::shared_ptr<const vm::Module> module;
+  if (int status = load_program(options->file, module, deadline); status != kExitOk) return status;
+  messages::ModuleSource source = messages::ModuleSource::from_bytecode(options->file, vm::encode_module(*module));
 
   Unobserved unobserved;
   actors::RuntimeHooks hooks;

@@ -16,10 +16,12 @@
 
 namespace raya::vm {
 
-/// Largest frame a function may declare. Far above what real code needs
-/// (the compiler reuses temporaries) and small enough that a task's register
-/// file cannot be inflated by a hostile module: 4096 registers are 32 KiB.
-inline constexpr uint32_t kMaxFrameRegisters = 4096;
+/// Largest frame a function may declare: nearly the 16-bit register operand's
+/// range, so generated code with thousands of locals per function loads. A
+/// hostile module cannot inflate a task with it: the register stack grows
+/// only as frames are entered and is charged to the heap budget (512 KiB for
+/// a full frame), and call depth is capped.
+inline constexpr uint32_t kMaxFrameRegisters = 65000;
 
 /// Every FunctionFlags / GlobalFlags bit this VM knows; others are rejected.
 inline constexpr uint16_t kKnownFunctionFlags = kFunctionHasRest | kFunctionIsArrow | kFunctionIsClassCtor |

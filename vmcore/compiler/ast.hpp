@@ -20,8 +20,13 @@
 //   `declare`, overload signatures, `x as T`, `x!`, `x satisfies T`, `<T>x`
 //   and type arguments are consumed by the parser and dropped. `undefined` is
 //   an ordinary IdentifierExpr. Parentheses leave no node either.
-// - Depth: the parser caps nesting, so the tree depth is bounded (a few
-//   thousand at most) and consumers may recurse over it.
+// - Depth: the parser caps nesting (kMaxNestingDepth), so consumers may recurse
+//   over nested constructs. Flat chains are not nesting and are unbounded
+//   (`a + b + ...`, `a && b && ...`, `o.p.q...`, `f()()...`, `else if`): they
+//   form a spine through BinaryExpr/LogicalExpr::left, MemberExpr::object,
+//   CallExpr::callee and IfStmt::alternate. Consumers walk a spine in a loop
+//   (see chain_spine() and codegen's binary/member chains), never by recursion,
+//   and these nodes' destructors take their spine apart iteratively.
 // - Optional chains follow ESTree's ChainExpression: each MemberExpr/CallExpr
 //   link written with `?.` has `optional = true`, and the outermost link of a
 //   chain containing any optional link is wrapped in one OptionalChainExpr.
@@ -377,6 +382,7 @@ enum class BinaryOp : uint8_t {
 
 struct BinaryExpr : ExprOf<ExprKind::Binary> {
   using ExprOf::ExprOf;
+  ~BinaryExpr() override;  // iterative over the spine (ast_teardown.cpp)
   BinaryOp op = BinaryOp::Add;
   ExprPtr left;
   ExprPtr right;
@@ -386,6 +392,7 @@ enum class LogicalOp : uint8_t { And, Or, Nullish };
 
 struct LogicalExpr : ExprOf<ExprKind::Logical> {
   using ExprOf::ExprOf;
+  ~LogicalExpr() override;  // iterative over the spine (ast_teardown.cpp)
   LogicalOp op = LogicalOp::And;
   ExprPtr left;
   ExprPtr right;
@@ -418,6 +425,7 @@ struct ConditionalExpr : ExprOf<ExprKind::Conditional> {
 /// optional: written `callee?.(args)`.
 struct CallExpr : ExprOf<ExprKind::Call> {
   using ExprOf::ExprOf;
+  ~CallExpr() override;  // iterative over the spine (ast_teardown.cpp)
   ExprPtr callee;
   std::vector<ExprPtr> args;
   bool optional = false;
@@ -434,6 +442,7 @@ struct NewExpr : ExprOf<ExprKind::New> {
 /// object is SuperExpr for super.x / super[x].
 struct MemberExpr : ExprOf<ExprKind::Member> {
   using ExprOf::ExprOf;
+  ~MemberExpr() override;  // iterative over the spine (ast_teardown.cpp)
   ExprPtr object;
   std::string property;  // when computed is null (any identifier name, keywords included)
   ExprPtr computed;      // (null: not computed)
@@ -567,6 +576,7 @@ struct BlockStmt : StmtOf<StmtKind::Block> {
 
 struct IfStmt : StmtOf<StmtKind::If> {
   using StmtOf::StmtOf;
+  ~IfStmt() override;  // iterative over an else-if chain (ast_teardown.cpp)
   ExprPtr test;
   StmtPtr consequent;
   StmtPtr alternate;  // (null: no else)
@@ -746,6 +756,10 @@ std::string dump_pattern(const Pattern& pattern);
 std::string dump_stmt(const Stmt& stmt);
 /// One line per top-level statement.
 std::string dump_program(const Program& program);
+
+/// The child a flat chain continues through (BinaryExpr/LogicalExpr left,
+/// MemberExpr object, CallExpr callee), or null for any other node.
+const Expr* chain_spine(const Expr& e);
 
 }  // namespace raya::vm::compiler
 // AST-READY

@@ -25,6 +25,7 @@
 
 #include "vmcore/bytecode/module.hpp"
 #include "vmcore/compiler/ast.hpp"
+#include "vmcore/compiler/compile_budget.hpp"
 #include "vmcore/compiler/free_names.hpp"
 #include "vmcore/compiler/source.hpp"
 
@@ -77,6 +78,19 @@ struct LocalVar {
 struct BlockScope {
   std::vector<LocalVar> vars;
   uint16_t reg_base = 0;
+  /// name -> index in vars (the latest of that name), so declaring and
+  /// looking up a name is O(1) per scope however many locals it holds.
+  std::unordered_map<std::string, size_t> index;
+
+  LocalVar* find(const std::string& name) {
+    auto it = index.find(name);
+    return it == index.end() ? nullptr : &vars[it->second];
+  }
+  LocalVar& add(LocalVar v) {
+    index[v.name] = vars.size();
+    vars.push_back(std::move(v));
+    return vars.back();
+  }
 };
 
 /// A break/continue destination: a loop, a switch, or a labeled statement.
@@ -140,6 +154,9 @@ class CodeGen {
   uint32_t compile_file(FileUnit& file, std::vector<std::unique_ptr<FileUnit>>& files);
   /// The bundle's entry: runs each file's top level in order.
   uint32_t emit_entry(const std::vector<uint32_t>& init_functions, uint32_t result_file);
+  /// Charged one unit per instruction; once it stops, statements and
+  /// expressions left are skipped (the driver reports why).
+  void set_budget(CompileBudget* budget) { budget_ = budget; }
 
  private:
   // --- emission (codegen_emit.cpp) ---
@@ -158,6 +175,11 @@ class CodeGen {
   uint16_t constant_string(const std::u16string& s);
   uint16_t constant_string_utf8(const std::string& s);
   uint16_t new_cache(const std::string& name);
+  /// A function has room for 65535 inline caches (16-bit operand); past
+  /// that, property reads and method calls use the uncached GetElem form.
+  bool caches_exhausted() const { return fs_->proto.ic_names.size() >= 65535; }
+  /// dest = obj[name] through a cache, or uncached once they ran out.
+  void get_named(uint16_t dest, uint16_t obj, const std::u16string& name);
   uint16_t new_cache_u16(const std::u16string& name);
   uint16_t alloc_reg(SourcePos pos);
   uint16_t alloc_regs(uint16_t n, SourcePos pos);
@@ -219,12 +241,19 @@ class CodeGen {
   uint16_t call_window(uint16_t dest, uint16_t size, SourcePos pos);
   void expr_discard(const Expr& e);
   void binary(const BinaryExpr& e, uint16_t dest);
+  uint16_t binary_left(const BinaryExpr& e);
+  void binary_with_left(const BinaryExpr& e, uint16_t left, uint16_t dest);
   void logical(const LogicalExpr& e, uint16_t dest);
   void assign(const AssignExpr& e, uint16_t dest, bool want_result);
   void update(const UpdateExpr& e, uint16_t dest, bool want_result);
-  void call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_exits);
+  /// call() and member(): `object_reg` >= 0 when the receiver/callee (the
+  /// link below on a chain's spine) is already in that register.
+  void call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_exits, int object_reg = -1);
   void new_expr(const NewExpr& e, uint16_t dest);
-  void member(const MemberExpr& e, uint16_t dest, std::vector<size_t>* chain_exits);
+  void member(const MemberExpr& e, uint16_t dest, std::vector<size_t>* chain_exits, int object_reg = -1);
+  /// A long `o.p.q()...` chain compiled link by link in a loop; false when
+  /// the chain is short enough for the ordinary recursion.
+  bool long_chain(const Expr& e, uint16_t dest, std::vector<size_t>* chain_exits);
   void template_literal(const TemplateExpr& e, uint16_t dest);
   void array_literal(const ArrayExpr& e, uint16_t dest);
   void object_literal(const ObjectExpr& e, uint16_t dest);
@@ -245,6 +274,7 @@ class CodeGen {
   void collect_pattern_names(const Pattern& p, std::vector<std::string>& out);
 
   Module& module_;
+  CompileBudget* budget_ = nullptr;
   std::vector<std::string> builtin_names_;
   bool is_prelude_;
   FreeNames free_names_;

@@ -8,7 +8,9 @@
 namespace raya::vm::compiler {
 
 namespace {
-constexpr uint16_t kMaxRegisters = 4000;  // the verifier accepts up to 4096
+// Below the verifier's kMaxFrameRegisters (65000), leaving room for the
+// call windows a function's deepest expression needs.
+constexpr uint16_t kMaxRegisters = 64000;
 }
 
 CodeGen::CodeGen(Module& module, std::vector<std::string> builtin_names, bool is_prelude)
@@ -19,6 +21,7 @@ void CodeGen::error(SourcePos pos, std::string message) {
 }
 
 size_t CodeGen::emit(Opcode op, uint16_t a, uint16_t b, uint16_t c) {
+  if (budget_ != nullptr) budget_->charge();
   fs_->proto.code.push_back(encode(op, a, b, c));
   return fs_->proto.code.size() - 1;
 }
@@ -153,6 +156,18 @@ uint16_t CodeGen::new_cache_u16(const std::u16string& name) {
 }
 
 uint16_t CodeGen::new_cache(const std::string& name) { return new_cache_u16(utf8_to_utf16(name)); }
+
+void CodeGen::get_named(uint16_t dest, uint16_t obj, const std::u16string& name) {
+  if (!caches_exhausted()) {
+    emit(Opcode::GetProp, dest, obj, new_cache_u16(name));
+    return;
+  }
+  uint16_t level = fs_->next_reg;
+  uint16_t key = alloc_reg({fs_->last_line, fs_->last_column});
+  emit(Opcode::LoadK, key, constant_string(name));
+  emit(Opcode::GetElem, dest, obj, key);
+  free_regs_to(level);
+}
 
 uint16_t CodeGen::alloc_reg(SourcePos pos) { return alloc_regs(1, pos); }
 

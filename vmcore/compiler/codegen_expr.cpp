@@ -5,6 +5,7 @@
 
 #include "vmcore/compiler/codegen.hpp"
 #include "vmcore/compiler/codegen_util.hpp"
+#include "vmcore/value/unicode.hpp"
 #include "vmcore/value/number_format.hpp"
 
 namespace raya::vm::compiler {
@@ -65,6 +66,7 @@ void CodeGen::expr_discard(const Expr& e) {
 }
 
 void CodeGen::expr_to(const Expr& e, uint16_t dest) {
+  if (budget_ != nullptr && budget_->stopped()) return;
   uint16_t level = fs_->next_reg;
   switch (e.kind) {
     case ExprKind::Number:
@@ -246,10 +248,43 @@ void CodeGen::unary(const UnaryExpr& e, uint16_t dest) {
   }
 }
 
+// A left-deep chain `a + b - c ...` is compiled in a loop down its spine
+// (ast.hpp: chains are not depth-bounded): the innermost link as usual, then
+// each outer link applied to the running value in one temporary.
 void CodeGen::binary(const BinaryExpr& e, uint16_t dest) {
+  if (e.left->kind == ExprKind::Binary) {
+    std::vector<const BinaryExpr*> links;  // outermost first
+    for (const Expr* at = &e; at->kind == ExprKind::Binary; at = at->as<BinaryExpr>().left.get())
+      links.push_back(&at->as<BinaryExpr>());
+    uint16_t level = fs_->next_reg;
+    uint16_t acc = alloc_reg(e.pos);
+    const BinaryExpr& innermost = *links.back();
+    binary_with_left(innermost, binary_left(innermost), acc);
+    for (size_t i = links.size() - 1; i-- > 0;) {
+      uint16_t inner = fs_->next_reg;
+      binary_with_left(*links[i], acc, i == 0 ? dest : acc);
+      free_regs_to(inner);
+    }
+    free_regs_to(level);
+    return;
+  }
+  binary_with_left(e, binary_left(e), dest);
+}
+
+// The register holding a binary's left operand: a copy when the right
+// operand may assign the variable the left one reads.
+uint16_t CodeGen::binary_left(const BinaryExpr& e) {
+  if (has_assignment(*e.right)) {
+    uint16_t l = alloc_reg(e.pos);
+    expr_to(*e.left, l);
+    return l;
+  }
+  return expr_any(*e.left);
+}
+
+void CodeGen::binary_with_left(const BinaryExpr& e, uint16_t l, uint16_t dest) {
   int32_t imm = 0;
   if ((e.op == BinaryOp::Add || e.op == BinaryOp::Sub) && is_small_int(*e.right, imm)) {
-    uint16_t l = expr_any(*e.left);
     mark_line(e.pos);
     emit(Opcode::AddI, dest, l, uint16_t(int16_t(e.op == BinaryOp::Add ? imm : -imm)));
     return;
@@ -272,18 +307,10 @@ void CodeGen::binary(const BinaryExpr& e, uint16_t dest) {
       default: break;
     }
     if (kop != Opcode::Nop) {
-      uint16_t l = expr_any(*e.left);
       mark_line(e.pos);
       emit(kop, dest, l, constant_number(e.right->as<NumberExpr>().value));
       return;
     }
-  }
-  uint16_t l;
-  if (has_assignment(*e.right)) {
-    l = alloc_reg(e.pos);
-    expr_to(*e.left, l);
-  } else {
-    l = expr_any(*e.left);
   }
   uint16_t r = expr_any(*e.right);
   mark_line(e.pos);
@@ -313,14 +340,22 @@ void CodeGen::binary(const BinaryExpr& e, uint16_t dest) {
   }
 }
 
+// `a && b || c ...` left-deep: the same code recursion would emit, in a loop.
 void CodeGen::logical(const LogicalExpr& e, uint16_t dest) {
-  expr_to(*e.left, dest);
-  Opcode skip = e.op == LogicalOp::And ? Opcode::JmpIfNot
-                : e.op == LogicalOp::Or ? Opcode::JmpIf
-                                        : Opcode::JmpIfNotNullish;
-  size_t j = emit_jump(skip, dest);
-  expr_to(*e.right, dest);
-  patch_to_here(j);
+  std::vector<const LogicalExpr*> links;  // outermost first
+  const Expr* at = &e;
+  for (; at->kind == ExprKind::Logical; at = at->as<LogicalExpr>().left.get())
+    links.push_back(&at->as<LogicalExpr>());
+  expr_to(*at, dest);
+  for (size_t i = links.size(); i-- > 0;) {
+    const LogicalExpr& link = *links[i];
+    Opcode skip = link.op == LogicalOp::And ? Opcode::JmpIfNot
+                  : link.op == LogicalOp::Or ? Opcode::JmpIf
+                                             : Opcode::JmpIfNotNullish;
+    size_t j = emit_jump(skip, dest);
+    expr_to(*link.right, dest);
+    patch_to_here(j);
+  }
 }
 
 void CodeGen::template_literal(const TemplateExpr& e, uint16_t dest) {
@@ -459,7 +494,59 @@ bool CodeGen::emit_arguments(const std::vector<ExprPtr>& args, uint16_t window, 
   return true;
 }
 
-void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_exits) {
+namespace {
+
+/// The link a member/call link is compiled on top of when that is itself a
+/// member/call link (`o.p` under `o.p.q`, `o.f` under `o.f()`), else null.
+/// Links on namespaces, `super` and other objects end the chain.
+const Expr* link_below(const Expr& e) {
+  auto is_link = [](const Expr& x) { return x.kind == ExprKind::Member || x.kind == ExprKind::Call; };
+  if (e.kind == ExprKind::Member) {
+    const Expr& object = *e.as<MemberExpr>().object;
+    return is_link(object) ? &object : nullptr;
+  }
+  if (e.kind != ExprKind::Call) return nullptr;
+  const Expr& callee = *e.as<CallExpr>().callee;
+  if (callee.kind == ExprKind::Member) {
+    const Expr& object = *callee.as<MemberExpr>().object;
+    return is_link(object) ? &object : nullptr;
+  }
+  return callee.kind == ExprKind::Call ? &callee : nullptr;
+}
+
+/// Chains up to this many links use the ordinary (recursive) code; longer
+/// ones the loop, whose code differs only by a Mov per call.
+constexpr size_t kRecursiveChainLinks = 64;
+
+}  // namespace
+
+bool CodeGen::long_chain(const Expr& e, uint16_t dest, std::vector<size_t>* chain_exits) {
+  size_t n = 0;
+  for (const Expr* at = &e; at != nullptr && n <= kRecursiveChainLinks; at = link_below(*at)) ++n;
+  if (n <= kRecursiveChainLinks) return false;
+  std::vector<const Expr*> links;  // outermost first
+  const Expr* at = &e;
+  for (const Expr* below = link_below(*at); below != nullptr; below = link_below(*at)) {
+    links.push_back(at);
+    at = below;
+  }
+  uint16_t level = fs_->next_reg;
+  uint16_t acc = alloc_reg(e.pos);
+  chain(*at, acc, chain_exits);  // the innermost link: its object is no link
+  for (size_t i = links.size(); i-- > 0;) {
+    uint16_t target = i == 0 ? dest : acc;
+    if (links[i]->kind == ExprKind::Member) {
+      member(links[i]->as<MemberExpr>(), target, chain_exits, acc);
+    } else {
+      call(links[i]->as<CallExpr>(), target, chain_exits, acc);
+    }
+  }
+  free_regs_to(level);
+  return true;
+}
+
+void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_exits, int object_reg) {
+  if (object_reg < 0 && long_chain(e, dest, chain_exits)) return;
   uint16_t level = fs_->next_reg;
   bool spread = false;
   for (const ExprPtr& a : e.args)
@@ -496,13 +583,15 @@ void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_
   if (callee.kind == ExprKind::Member && callee.as<MemberExpr>().object->kind != ExprKind::Super) {
     const MemberExpr& m = callee.as<MemberExpr>();
     // Receiver in window+1, method looked up by name (CallMethod) or key.
-    if (chain_exits != nullptr && (m.object->kind == ExprKind::Member || m.object->kind == ExprKind::Call)) {
+    if (object_reg >= 0) {
+      emit(Opcode::Mov, uint16_t(window + 1), uint16_t(object_reg));
+    } else if (chain_exits != nullptr && (m.object->kind == ExprKind::Member || m.object->kind == ExprKind::Call)) {
       chain(*m.object, uint16_t(window + 1), chain_exits);
     } else {
       expr_to(*m.object, uint16_t(window + 1));
     }
     if (m.optional && chain_exits != nullptr) chain_exits->push_back(emit_jump(Opcode::JmpIfNullish, uint16_t(window + 1)));
-    bool direct_method = !m.computed && !e.optional && !spread;
+    bool direct_method = !m.computed && !e.optional && !spread && !caches_exhausted();
     if (direct_method) {
       emit_arguments(e.args, window, argc, e.pos);
       mark_line(e.pos);
@@ -518,7 +607,7 @@ void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_
       emit(Opcode::GetElem, window, uint16_t(window + 1), k);
       free_regs_to(inner);
     } else {
-      emit(Opcode::GetProp, window, uint16_t(window + 1), new_cache(m.property));
+      get_named(window, uint16_t(window + 1), utf8_to_utf16(m.property));
     }
   } else if (callee.kind == ExprKind::Member) {
     // super.method(...): this stays the current this.
@@ -530,7 +619,9 @@ void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_
     }
     load_this(uint16_t(window + 1), e.pos);
   } else {
-    if (chain_exits != nullptr && (callee.kind == ExprKind::Call)) {
+    if (object_reg >= 0) {
+      if (object_reg != window) emit(Opcode::Mov, window, uint16_t(object_reg));
+    } else if (chain_exits != nullptr && (callee.kind == ExprKind::Call)) {
       chain(callee, window, chain_exits);
     } else {
       expr_to(callee, window);
@@ -571,7 +662,8 @@ void CodeGen::new_expr(const NewExpr& e, uint16_t dest) {
   free_regs_to(level);
 }
 
-void CodeGen::member(const MemberExpr& e, uint16_t dest, std::vector<size_t>* chain_exits) {
+void CodeGen::member(const MemberExpr& e, uint16_t dest, std::vector<size_t>* chain_exits, int object_reg) {
+  if (object_reg < 0 && long_chain(e, dest, chain_exits)) return;
   uint16_t level = fs_->next_reg;
   if (e.object->kind == ExprKind::Super) {
     if (e.computed) {
@@ -599,7 +691,9 @@ void CodeGen::member(const MemberExpr& e, uint16_t dest, std::vector<size_t>* ch
     }
   }
   uint16_t obj;
-  if (chain_exits != nullptr && (e.object->kind == ExprKind::Member || e.object->kind == ExprKind::Call)) {
+  if (object_reg >= 0) {
+    obj = uint16_t(object_reg);
+  } else if (chain_exits != nullptr && (e.object->kind == ExprKind::Member || e.object->kind == ExprKind::Call)) {
     obj = alloc_reg(e.pos);
     chain(*e.object, obj, chain_exits);
   } else {
@@ -611,9 +705,9 @@ void CodeGen::member(const MemberExpr& e, uint16_t dest, std::vector<size_t>* ch
     note_expr(*e.object);
   }
   if (!e.computed) {
-    emit(Opcode::GetProp, dest, obj, new_cache(e.property));
+    get_named(dest, obj, utf8_to_utf16(e.property));
   } else if (e.computed->kind == ExprKind::String) {
-    emit(Opcode::GetProp, dest, obj, new_cache_u16(e.computed->as<StringExpr>().value));
+    get_named(dest, obj, e.computed->as<StringExpr>().value);
   } else {
     uint16_t k = expr_any(*e.computed);
     note_expr(*e.object);

@@ -61,6 +61,12 @@ uint32_t CodeGen::compile_function(const FunctionNode& fn, const ClassNode* ctor
 }
 
 void CodeGen::emit_params(const FunctionNode& fn) {
+  // Calls pass at most 60,000 arguments (CodeGen::call), and the count must
+  // fit the 16-bit register operands below.
+  if (fn.params.size() > 60000) {
+    error(fn.pos, "too many parameters (more than 60000)");
+    return;
+  }
   // r1..rN receive the arguments; a rest parameter gets the array after them.
   uint16_t declared = 0;
   bool has_rest = false;
@@ -87,9 +93,8 @@ void CodeGen::emit_params(const FunctionNode& fn) {
     const Param& p = fn.params[i];
     if (p.target->kind != PatternKind::Identifier) continue;
     const std::string& name = p.target->as<IdentifierPattern>().name;
-    for (const LocalVar& v : scope.vars)
-      if (v.name == name) error(p.pos, "Duplicate parameter name '" + name + "'");
-    scope.vars.push_back(LocalVar{name, uint16_t(first + i), false, false, true, false});
+    if (scope.find(name)) error(p.pos, "Duplicate parameter name '" + name + "'");
+    scope.add(LocalVar{name, uint16_t(first + i), false, false, true, false});
   }
   for (size_t i = 0; i < fn.params.size(); ++i) {
     const Param& p = fn.params[i];
@@ -104,11 +109,11 @@ void CodeGen::emit_params(const FunctionNode& fn) {
       if (is_captured(name)) {
         uint16_t cell = alloc_reg(p.pos);
         emit(Opcode::NewCell, cell, reg);
-        for (LocalVar& v : fs_->scopes.back().vars)
-          if (v.name == name) {
-            v.reg = cell;
-            v.is_cell = true;
-          }
+        // Duplicates were reported above; the latest of the name is the one found.
+        if (LocalVar* v = fs_->scopes.back().find(name)) {
+          v->reg = cell;
+          v->is_cell = true;
+        }
       }
     } else {
       declare_pattern_with_cells(*p.target, false);

@@ -9,7 +9,7 @@ bool CodeGen::is_captured(const std::string& name) const {
   return fs_->captured != nullptr && fs_->captured->count(name) != 0;
 }
 
-void CodeGen::push_scope() { fs_->scopes.push_back(BlockScope{{}, fs_->next_reg}); }
+void CodeGen::push_scope() { fs_->scopes.push_back(BlockScope{{}, fs_->next_reg, {}}); }
 
 void CodeGen::pop_scope() {
   fs_->next_reg = fs_->scopes.back().reg_base;
@@ -18,17 +18,14 @@ void CodeGen::pop_scope() {
 
 LocalVar& CodeGen::declare_local(const std::string& name, bool is_const, bool is_lexical, SourcePos pos) {
   BlockScope& scope = fs_->scopes.back();
-  for (LocalVar& v : scope.vars) {
-    if (v.name == name) {
-      error(pos, "Cannot redeclare block-scoped variable '" + name + "'");
-      return v;
-    }
+  if (LocalVar* v = scope.find(name)) {
+    error(pos, "Cannot redeclare block-scoped variable '" + name + "'");
+    return *v;
   }
   // Locals must sit below every temporary: the scope's registers grow from
   // its base, and declarations happen at statement boundaries.
   uint16_t reg = alloc_reg(pos);
-  scope.vars.push_back(LocalVar{name, reg, is_captured(name), is_const, false, is_lexical});
-  return scope.vars.back();
+  return scope.add(LocalVar{name, reg, is_captured(name), is_const, false, is_lexical});
 }
 
 namespace {
@@ -96,11 +93,8 @@ void CodeGen::hoist_declarations(const std::vector<StmtPtr>& body) {
 }
 
 LocalVar* CodeGen::find_local(FunctionState* fs, const std::string& name) {
-  for (size_t i = fs->scopes.size(); i-- > 0;) {
-    auto& vars = fs->scopes[i].vars;
-    for (size_t j = vars.size(); j-- > 0;)
-      if (vars[j].name == name) return &vars[j];
-  }
+  for (size_t i = fs->scopes.size(); i-- > 0;)
+    if (LocalVar* v = fs->scopes[i].find(name)) return v;
   return nullptr;
 }
 

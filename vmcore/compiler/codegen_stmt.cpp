@@ -22,6 +22,7 @@ void CodeGen::block_body(const std::vector<StmtPtr>& body) {
 }
 
 void CodeGen::statement(const Stmt& s) {
+  if (budget_ != nullptr && budget_->stopped()) return;
   mark_line(s.pos);
   uint16_t level = fs_->next_reg;
   switch (s.kind) {
@@ -218,18 +219,29 @@ void CodeGen::branch_back_if_true(const Expr& test, size_t target) {
   free_regs_to(level);
 }
 
-void CodeGen::if_stmt(const IfStmt& s) {
-  std::vector<size_t> to_else;
-  branch_if_false(*s.test, to_else);
-  statement(*s.consequent);
-  if (s.alternate) {
-    size_t to_end = emit_jump(Opcode::Jmp);
+// An else-if chain is flat (ast.hpp): compiled link by link in a loop, every
+// taken branch jumping to the one common end.
+void CodeGen::if_stmt(const IfStmt& first) {
+  std::vector<size_t> to_end;
+  const IfStmt* s = &first;
+  for (;;) {
+    if (s != &first) mark_line(s->pos);
+    std::vector<size_t> to_else;
+    branch_if_false(*s->test, to_else);
+    statement(*s->consequent);
+    if (!s->alternate) {
+      for (size_t j : to_else) patch_to_here(j);
+      break;
+    }
+    to_end.push_back(emit_jump(Opcode::Jmp));
     for (size_t j : to_else) patch_to_here(j);
-    statement(*s.alternate);
-    patch_to_here(to_end);
-  } else {
-    for (size_t j : to_else) patch_to_here(j);
+    if (s->alternate->kind != StmtKind::If) {
+      statement(*s->alternate);
+      break;
+    }
+    s = &s->alternate->as<IfStmt>();
   }
+  for (size_t j : to_end) patch_to_here(j);
 }
 
 namespace {
@@ -368,11 +380,20 @@ void CodeGen::for_each_stmt(const ForEachStmt& s, std::vector<std::string> label
   free_regs_to(outer_level);
 }
 
+namespace {
+/// Up to this many cases a switch's tests jump straight to the bodies.
+constexpr size_t kShortSwitchCases = 1000;
+}  // namespace
+
 void CodeGen::switch_stmt(const SwitchStmt& s, std::vector<std::string> labels) {
   uint16_t level = fs_->next_reg;
   uint16_t disc = alloc_reg(s.pos);
   expr_to(*s.discriminant, disc);
   // Tests in order; each match jumps to its body. Bodies share one scope.
+  // A big switch (generated code: tens of thousands of cases) puts its
+  // bodies beyond a conditional jump's 16-bit reach, so each test skips over
+  // an unconditional long jump instead (`JNe +1; Jmp body`).
+  const bool long_jumps = s.cases.size() > kShortSwitchCases;
   std::vector<size_t> to_body(s.cases.size(), SIZE_MAX);
   size_t default_index = SIZE_MAX;
   for (size_t i = 0; i < s.cases.size(); ++i) {
@@ -383,7 +404,13 @@ void CodeGen::switch_stmt(const SwitchStmt& s, std::vector<std::string> labels) 
     }
     uint16_t inner = fs_->next_reg;
     uint16_t t = expr_any(*c.test);
-    to_body[i] = emit_jump16(Opcode::JEq, disc, t);
+    if (long_jumps) {
+      size_t skip = emit_jump16(Opcode::JNe, disc, t);
+      to_body[i] = emit_jump(Opcode::Jmp);
+      patch_to_here(skip);
+    } else {
+      to_body[i] = emit_jump16(Opcode::JEq, disc, t);
+    }
     free_regs_to(inner);
   }
   size_t to_default = emit_jump(Opcode::Jmp);

@@ -4,7 +4,29 @@
 
 namespace raya::vm::compiler {
 
-bool has_assignment(const Expr& e) {
+bool has_assignment(const Expr& top) {
+  // Down a flat chain's spine in a loop (chains are not depth-bounded).
+  const Expr* link = &top;
+  while (const Expr* next = chain_spine(*link)) {
+    switch (link->kind) {
+      case ExprKind::Binary:
+        if (has_assignment(*link->as<BinaryExpr>().right)) return true;
+        break;
+      case ExprKind::Logical:
+        if (has_assignment(*link->as<LogicalExpr>().right)) return true;
+        break;
+      case ExprKind::Call:
+        for (const auto& a : link->as<CallExpr>().args)
+          if (has_assignment(*a)) return true;
+        break;
+      case ExprKind::Member:
+        if (link->as<MemberExpr>().computed && has_assignment(*link->as<MemberExpr>().computed)) return true;
+        break;
+      default: break;
+    }
+    link = next;
+  }
+  const Expr& e = *link;
   switch (e.kind) {
     case ExprKind::Assign:
     case ExprKind::Update:

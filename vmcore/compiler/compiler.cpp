@@ -9,6 +9,7 @@
 
 #include "vmcore/builtins/builtin_names.hpp"
 #include "vmcore/compiler/codegen.hpp"
+#include "vmcore/compiler/compile_budget.hpp"
 #include "vmcore/compiler/parser.hpp"
 
 namespace raya::vm::compiler {
@@ -22,11 +23,12 @@ std::string resolve_import(const std::string& importer, const std::string& spec)
 
 class Bundler {
  public:
-  explicit Bundler(const CompileOptions& options) : options_(options) {}
+  explicit Bundler(const CompileOptions& options) : options_(options), budget_(options) {}
 
   Result<Module> run(const std::string& entry_path, const std::string& entry_text) {
     uint32_t entry = load(entry_path, entry_text);
     visit(entry);
+    if (budget_.stopped()) return stop_error();
     Error errors = collect_errors();
     if (!errors.diagnostics.empty()) return errors;
 
@@ -40,12 +42,14 @@ class Bundler {
       for (std::string_view n : kPreludeBuiltinNames) builtins.emplace_back(n);
     }
     CodeGen gen(module, builtins, options_.is_prelude);
+    gen.set_budget(&budget_);
     for (uint32_t f : order_) gen.declare_file(*files_[f]);
     for (uint32_t f : order_) gen.resolve_exports(*files_[f], files_);
     errors = collect_errors();
     if (!errors.diagnostics.empty()) return errors;
     std::vector<uint32_t> inits;
     for (uint32_t f : order_) inits.push_back(gen.compile_file(*files_[f], files_));
+    if (budget_.stopped()) return stop_error();
     errors = collect_errors();
     if (!errors.diagnostics.empty()) return errors;
     module.entry_function = gen.emit_entry(inits, entry);
@@ -61,7 +65,25 @@ class Bundler {
     unit->file_index = uint32_t(files_.size());
     unit->source = std::make_shared<const SourceFile>(path, std::move(text));
     unit->sink = std::make_unique<DiagnosticSink>(*unit->source);
-    unit->program = parse_program_into(unit->source, *unit->sink);
+    source_bytes_ += text.size();
+    if (source_bytes_ > options_.max_source_bytes) {
+      // Checked before lexing: compile memory is proportional to the source.
+      Error e = messages::make_error(ErrorCode::CompileError,
+                                     "program source is larger than the limit of " +
+                                         std::to_string(options_.max_source_bytes) +
+                                         " bytes (CompileOptions::max_source_bytes)");
+      messages::Diagnostic d;
+      d.file = path;
+      d.line = 1;
+      d.column = 1;
+      d.message = e.message;
+      e.message = path + ":1:1: " + e.message;
+      e.diagnostics.push_back(std::move(d));
+      budget_.stop(std::move(e));
+      unit->program = std::make_unique<Program>();
+    } else {
+      unit->program = parse_program_into(unit->source, *unit->sink, &budget_);
+    }
     index_[path] = unit->file_index;
     files_.push_back(std::move(unit));
     return uint32_t(files_.size() - 1);
@@ -81,6 +103,7 @@ class Bundler {
       }
     }
     for (const auto& [spec, pos, is_reexport] : specs) {
+      if (budget_.stopped()) break;
       if (is_vm_module(spec)) {
         // Provided by the VM: nothing to load (codegen binds the names).
         if (is_reexport)
@@ -151,6 +174,21 @@ class Bundler {
     }
   }
 
+  /// Why the budget stopped compilation, with a location for CompileErrors
+  /// (the CLI prints those as diagnostics).
+  Error stop_error() const {
+    Error e = *budget_.stop_error();
+    if (e.code == ErrorCode::CompileError && e.diagnostics.empty()) {
+      messages::Diagnostic d;
+      d.file = files_.empty() ? std::string() : files_.front()->path;
+      d.line = 1;
+      d.column = 1;
+      d.message = e.message;
+      e.diagnostics.push_back(std::move(d));
+    }
+    return e;
+  }
+
   Error collect_errors() {
     Error e;
     e.code = ErrorCode::CompileError;
@@ -164,6 +202,8 @@ class Bundler {
   }
 
   const CompileOptions& options_;
+  CompileBudget budget_;
+  size_t source_bytes_ = 0;
   std::vector<std::unique_ptr<FileUnit>> files_;
   std::unordered_map<std::string, uint32_t> index_;
   std::vector<uint8_t> state_;

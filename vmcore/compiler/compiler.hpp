@@ -11,6 +11,9 @@
 // (file_reader.hpp).
 #pragma once
 
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -34,6 +37,27 @@ struct CompileOptions {
   /// Compiling the prelude: exported functions become builtin methods and
   /// `__` names are allowed.
   bool is_prelude = false;
+
+  // ---- Bounds. Compilation is near-linear in the source size, and its peak
+  // memory is at most about kCompileBytesPerSourceByte per source byte
+  // (tokens and AST; measured worst case, one-byte tokens), so capping the
+  // source caps the memory.
+
+  /// Total source bytes of the program (entry file and every import). Larger
+  /// programs are a CompileError naming this limit.
+  size_t max_source_bytes = kDefaultMaxSourceBytes;
+  /// Past this instant compilation stops with ErrorCode::Timeout (checked
+  /// every kCompileWorkQuantum units of work, so promptly).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  /// Called every kCompileWorkQuantum units of work (a token lexed, a token
+  /// parsed, a statement or function compiled) with the units done since the
+  /// last call: a caller charges them to its own budget. Returning false
+  /// stops compilation with a CompileError ("compilation cancelled").
+  std::function<bool(uint64_t work)> keep_going;
+
+  static constexpr size_t kDefaultMaxSourceBytes = size_t(16) << 20;
+  static constexpr size_t kCompileBytesPerSourceByte = 200;
+  static constexpr uint64_t kCompileWorkQuantum = 4096;
 };
 
 /// Compiles `entry_text` (named `entry_path`) and everything it imports.

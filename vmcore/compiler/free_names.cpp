@@ -154,7 +154,25 @@ void FreeNames::walk_pattern(const Pattern& p, NameSet& refs, NameSet& captured)
   }
 }
 
-void FreeNames::walk_expr(const Expr& e, NameSet& refs, NameSet& captured) {
+void FreeNames::walk_expr(const Expr& top, NameSet& refs, NameSet& captured) {
+  // A flat chain is walked down its spine in a loop (ast.hpp: chains are not
+  // depth-bounded); only each link's side children recurse.
+  const Expr* link = &top;
+  while (const Expr* next = chain_spine(*link)) {
+    switch (link->kind) {
+      case ExprKind::Binary: walk_expr(*link->as<BinaryExpr>().right, refs, captured); break;
+      case ExprKind::Logical: walk_expr(*link->as<LogicalExpr>().right, refs, captured); break;
+      case ExprKind::Call:
+        for (const auto& a : link->as<CallExpr>().args) walk_expr(*a, refs, captured);
+        break;
+      case ExprKind::Member:
+        if (link->as<MemberExpr>().computed) walk_expr(*link->as<MemberExpr>().computed, refs, captured);
+        break;
+      default: break;
+    }
+    link = next;
+  }
+  const Expr& e = *link;
   switch (e.kind) {
     case ExprKind::Number:
     case ExprKind::String:
@@ -274,10 +292,15 @@ void FreeNames::walk_stmt(const Stmt& s, NameSet& refs, NameSet& captured) {
       for (const auto& x : s.as<BlockStmt>().body) walk_stmt(*x, refs, captured);
       return;
     case StmtKind::If: {
-      const auto& i = s.as<IfStmt>();
-      walk_expr(*i.test, refs, captured);
-      walk_stmt(*i.consequent, refs, captured);
-      if (i.alternate) walk_stmt(*i.alternate, refs, captured);
+      // An else-if chain is flat: a loop, not recursion.
+      const Stmt* link = &s;
+      while (link && link->kind == StmtKind::If) {
+        const auto& i = link->as<IfStmt>();
+        walk_expr(*i.test, refs, captured);
+        walk_stmt(*i.consequent, refs, captured);
+        link = i.alternate.get();
+      }
+      if (link) walk_stmt(*link, refs, captured);
       return;
     }
     case StmtKind::While:

@@ -2,6 +2,8 @@
 // least one byte, so it terminates on any input.
 #include "vmcore/compiler/lexer.hpp"
 
+#include "vmcore/compiler/compile_budget.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -133,8 +135,8 @@ double radix_digits_to_double(std::string_view digits, int bits_per_digit) {
 
 class Lexer {
  public:
-  Lexer(const SourceFile& file, DiagnosticSink& sink)
-      : file_(file), src_(file.text()), sink_(sink) {}
+  Lexer(const SourceFile& file, DiagnosticSink& sink, CompileBudget* budget)
+      : file_(file), src_(file.text()), sink_(sink), budget_(budget) {}
 
   std::vector<Token> run() {
     tokens_.reserve(src_.size() / 4 + 16);
@@ -145,7 +147,7 @@ class Lexer {
     }
     for (;;) {
       skip_trivia();
-      if (pos_ >= src_.size()) {
+      if (pos_ >= src_.size() || (budget_ != nullptr && !budget_->charge())) {
         Token eof = start_token(TokenKind::EndOfFile);
         push(std::move(eof));
         break;
@@ -159,6 +161,7 @@ class Lexer {
   const SourceFile& file_;
   std::string_view src_;
   DiagnosticSink& sink_;
+  CompileBudget* budget_;
   size_t pos_ = 0;
   bool newline_before_ = false;
   int brace_depth_ = 0;
@@ -687,8 +690,8 @@ class Lexer {
 
 }  // namespace
 
-std::vector<Token> tokenize(const SourceFile& file, DiagnosticSink& sink) {
-  return Lexer(file, sink).run();
+std::vector<Token> tokenize(const SourceFile& file, DiagnosticSink& sink, CompileBudget* budget) {
+  return Lexer(file, sink, budget).run();
 }
 
 }  // namespace raya::vm::compiler

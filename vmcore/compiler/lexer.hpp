@@ -14,7 +14,10 @@
 
 namespace raya::vm::compiler {
 
-/// Tokenizes the whole file. The result always ends with one EndOfFile token.
-std::vector<Token> tokenize(const SourceFile& file, DiagnosticSink& sink);
+class CompileBudget;
+
+/// Tokenizes the whole file. The result always ends with one EndOfFile token
+/// (early, if `budget` stops compilation: one unit per token).
+std::vector<Token> tokenize(const SourceFile& file, DiagnosticSink& sink, CompileBudget* budget = nullptr);
 
 }  // namespace raya::vm::compiler

@@ -4,6 +4,7 @@
 // parser_types.cpp.
 #include "vmcore/compiler/parser.hpp"
 
+#include "vmcore/compiler/compile_budget.hpp"
 #include "vmcore/compiler/lexer.hpp"
 #include "vmcore/compiler/parser_detail.hpp"
 
@@ -118,9 +119,9 @@ bool starts_statement(const Token& t) {
 
 }  // namespace
 
-Parser::Parser(std::shared_ptr<const SourceFile> file, DiagnosticSink& sink)
-    : file_(std::move(file)), sink_(sink) {
-  tokens_ = tokenize(*file_, sink_);
+Parser::Parser(std::shared_ptr<const SourceFile> file, DiagnosticSink& sink, CompileBudget* budget)
+    : file_(std::move(file)), sink_(sink), budget_(budget) {
+  tokens_ = tokenize(*file_, sink_, budget_);
   // Pair brackets once, so "what follows the matching ')'" is O(1); that is
   // how arrow functions and destructuring assignments are recognised.
   match_.assign(tokens_.size(), kNoMatch);
@@ -157,6 +158,8 @@ void Parser::advance() {
     has_split_ = false;
   }
   if (index_ + 1 < tokens_.size()) ++index_;
+  // Stopped (deadline, cancelled): jump to the end; every production ends there.
+  if (budget_ != nullptr && !budget_->charge()) index_ = tokens_.size() - 1;
 }
 
 bool Parser::eat(TokenKind k) {
@@ -355,8 +358,8 @@ std::unique_ptr<Program> Parser::parse_program() {
 }  // namespace detail
 
 std::unique_ptr<Program> parse_program_into(std::shared_ptr<const SourceFile> file,
-                                            DiagnosticSink& sink) {
-  detail::Parser parser(std::move(file), sink);
+                                            DiagnosticSink& sink, CompileBudget* budget) {
+  detail::Parser parser(std::move(file), sink, budget);
   auto program = parser.parse_program();
   sink.sort_by_position();
   return program;

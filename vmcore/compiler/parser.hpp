@@ -24,6 +24,8 @@
 
 namespace raya::vm::compiler {
 
+class CompileBudget;
+
 /// How deep statements, expressions, patterns and types may nest.
 inline constexpr int kMaxNestingDepth = 500;
 
@@ -37,7 +39,9 @@ Result<std::unique_ptr<Program>> parse_program(std::string name, std::string tex
 /// Parses into `sink` instead of returning an error (a later stage may want
 /// to add its own diagnostics to the same list). Returns the program even
 /// when errors were reported; it must then not be compiled.
+/// `budget` (optional) is charged one unit per token lexed and per token
+/// consumed; once it stops, the parse ends at once.
 std::unique_ptr<Program> parse_program_into(std::shared_ptr<const SourceFile> file,
-                                            DiagnosticSink& sink);
+                                            DiagnosticSink& sink, CompileBudget* budget = nullptr);
 
 }  // namespace raya::vm::compiler

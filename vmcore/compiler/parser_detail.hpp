@@ -28,7 +28,7 @@ std::string utf16_to_utf8(std::u16string_view text);
 
 class Parser {
  public:
-  Parser(std::shared_ptr<const SourceFile> file, DiagnosticSink& sink);
+  Parser(std::shared_ptr<const SourceFile> file, DiagnosticSink& sink, CompileBudget* budget = nullptr);
   std::unique_ptr<Program> parse_program();
 
  private:
@@ -226,6 +226,7 @@ class Parser {
   // ---- State
   std::shared_ptr<const SourceFile> file_;
   DiagnosticSink& sink_;
+  CompileBudget* budget_ = nullptr;
   std::vector<Token> tokens_;
   std::vector<uint32_t> match_;  // index of the matching bracket, or kNoMatch
   size_t index_ = 0;

@@ -347,11 +347,7 @@ ExprPtr Parser::parse_binary(int min_precedence) {
       binary->right = std::move(right);
       left = std::move(binary);
     }
-    if (++wraps + depth_ > kMaxNestingDepth) {
-      error(op_pos, "expression nesting too deep (more than " + std::to_string(kMaxNestingDepth) +
-                        " levels)");
-      break;
-    }
+    ++wraps;  // not nesting: later passes walk a chain's left spine iteratively (ast.hpp)
   }
   return left;
 }
@@ -454,10 +450,8 @@ bool Parser::try_skip_call_type_arguments(bool for_new) {
 
 ExprPtr Parser::parse_call_tail(ExprPtr expr, SourcePos start, bool allow_calls) {
   bool in_optional_chain = false;
-  int wraps = 0;
   for (;;) {
     if (bailing()) break;
-    bool wrapped = true;
     switch (kind()) {
       case TokenKind::Dot: {
         advance();
@@ -538,19 +532,12 @@ ExprPtr Parser::parse_call_tail(ExprPtr expr, SourcePos start, bool allow_calls)
         // TypeScript non-null assertion `x!`.
         if (cur().newline_before) goto done;
         advance();
-        wrapped = false;
         break;
       case TokenKind::Lt:
         if (!allow_calls || !try_skip_call_type_arguments(false)) goto done;
-        wrapped = false;
         break;
       default:
         goto done;
-    }
-    if (wrapped && ++wraps + depth_ > kMaxNestingDepth) {
-      error(pos(), "expression nesting too deep (more than " + std::to_string(kMaxNestingDepth) +
-                       " levels)");
-      break;
     }
   }
 done:

@@ -178,6 +178,9 @@ std::unique_ptr<FunctionNode> Parser::parse_method(FunctionKind kind, bool is_as
 std::unique_ptr<ClassNode> Parser::parse_class(SourcePos start, bool name_required) {
   auto klass = std::make_unique<ClassNode>();
   klass->pos = start;
+  // `class extends class extends ...` nests through the extends clause.
+  DepthGuard guard(*this);
+  if (!guard.ok()) return klass;
   advance();  // 'class'
   if (is_binding_identifier(cur()) && !at_word("implements")) {
     klass->name = cur().text;

@@ -7,6 +7,10 @@ namespace raya::vm::compiler::detail {
 
 ExprPtr Parser::parse_primary() {
   SourcePos start = pos();
+  // Every bracketed construct (parentheses, literals, function and class
+  // expressions, templates) nests through here: one guard bounds them all.
+  DepthGuard guard(*this);
+  if (!guard.ok()) return error_expr(start);
   const Token& t = cur();
   switch (t.kind) {
     case TokenKind::Number: {

@@ -219,19 +219,31 @@ std::unique_ptr<VarDeclStmt> Parser::parse_var_declaration(bool in_for_head) {
   return decl;
 }
 
+// An `else if` chain is flat, not nesting: it is parsed in a loop, each link
+// becoming the previous one's alternate (later passes walk it iteratively).
 StmtPtr Parser::parse_if() {
-  auto stmt = make_node<IfStmt>(pos());
-  advance();
-  expect(TokenKind::LParen, "after 'if'");
-  {
-    AllowInGuard in(*this, true);
-    stmt->test = parse_expression();
+  auto first = make_node<IfStmt>(pos());
+  IfStmt* stmt = first.get();
+  for (;;) {
+    advance();  // 'if'
+    expect(TokenKind::LParen, "after 'if'");
+    {
+      AllowInGuard in(*this, true);
+      stmt->test = parse_expression();
+    }
+    expect(TokenKind::RParen, "after if condition");
+    if (bailing()) return first;
+    stmt->consequent = parse_sub_statement("an if statement");
+    if (bailing() || !eat(TokenKind::KwElse)) return first;
+    if (!at(TokenKind::KwIf)) {
+      stmt->alternate = parse_sub_statement("an else clause");
+      return first;
+    }
+    auto next = make_node<IfStmt>(pos());
+    IfStmt* link = next.get();
+    stmt->alternate = std::move(next);
+    stmt = link;
   }
-  expect(TokenKind::RParen, "after if condition");
-  if (bailing()) return stmt;
-  stmt->consequent = parse_sub_statement("an if statement");
-  if (!bailing() && eat(TokenKind::KwElse)) stmt->alternate = parse_sub_statement("an else clause");
-  return stmt;
 }
 
 StmtPtr Parser::parse_while() {

@@ -147,6 +147,8 @@ void Parser::parse_type_reference_tail() {
 
 void Parser::parse_primary_type() {
   if (bailing()) return;
+  DepthGuard guard(*this);  // `typeof import`, parenthesised, object and tuple types nest here
+  if (!guard.ok()) return;
   switch (kind()) {
     case TokenKind::Identifier:
       advance();

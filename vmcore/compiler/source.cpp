@@ -47,7 +47,7 @@ void DiagnosticSink::error(SourcePos pos, std::string message) {
   d.line = pos.line;
   d.column = pos.column;
   d.message = std::move(message);
-  d.source_line = std::string(file_.line(pos.line));
+  messages::quote_source_line(d, file_.line(pos.line));  // a window of a long line
   diagnostics_.push_back(std::move(d));
 }
 

@@ -208,7 +208,7 @@ TEST(Verifier, RejectsAFrameWithoutRoomForTheRestParameter) {
 TEST(Verifier, RejectsAFrameLargerThanTheLimit) {
   Module m = testing::minimal_module();
   m.functions[0].register_count = kMaxFrameRegisters + 1;
-  expect_rejected(m, "register_count 4097 exceeds the limit of 4096");
+  expect_rejected(m, "register_count 65001 exceeds the limit of 65000");
 }
 
 TEST(Verifier, RejectsAFunctionWithoutCode) {
