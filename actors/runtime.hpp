@@ -85,7 +85,10 @@ class Sandbox {
   uint64_t id() const { return id_; }
   const messages::VmOptions& options() const { return options_; }  // after clamping
 
-  // Blocking calls.
+  // Blocking calls. load_source compiles `text` in the context and reads no
+  // file (an import of another file is a CompileError); load_file compiles
+  // a file the host chose here, its imports read from its directory tree
+  // only (vmcore/compiler/file_reader.hpp), and sends the bytecode.
   messages::LoadResult load_source(const std::string& path, const std::string& text);
   messages::LoadResult load_file(const std::string& path);
   messages::LoadResult load_bytecode(const std::string& path, std::vector<uint8_t> bytes);

@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "tools/raya/program_loader.hpp"
+#include "tools/raya/terminal_text.hpp"
 #include "vmcore/bytecode/disassembler.hpp"
 #include "vmcore/bytecode/encoder.hpp"
 #include "vmcore/bytecode/verifier.hpp"
@@ -37,7 +38,7 @@ int compile_command(const std::vector<std::string>& args) {
   std::vector<uint8_t> bytes = vm::encode_module(*module);
   std::ofstream out(output, std::ios::binary);
   if (!out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()))) {
-    std::fprintf(stderr, "raya compile: cannot write '%s'\n", output.c_str());
+    std::fprintf(stderr, "raya compile: cannot write '%s'\n", escape_text(output).c_str());
     return kExitUsage;
   }
   return kExitOk;
@@ -50,7 +51,9 @@ int disasm_command(const std::vector<std::string>& args) {
   }
   std::shared_ptr<const vm::Module> module;
   if (int status = load_program(args[0], module); status != kExitOk) return status;
-  std::string text = vm::disassemble(*module);
+  // Names and strings in the listing come from the program: escaped like
+  // everything else printed on its behalf (terminal_text.hpp).
+  std::string text = escape_lines(vm::disassemble(*module));
   std::fwrite(text.data(), 1, text.size(), stdout);
   return kExitOk;
 }

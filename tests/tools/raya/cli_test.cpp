@@ -275,6 +275,17 @@ TEST_F(RayaCli, StacksNameThePreludeNotTheBuildMachinesPath) {
   EXPECT_FALSE(has(r.err, "prelude.raya")) << r.err;
 }
 
+TEST_F(RayaCli, TheDisassemblyEscapesTheProgramsNamesAndStrings) {
+  write(dir_ / "d.raya", "export function \xe2\x80\xae" "evil() { return \"a\\x1bb\"; }\n");
+  Outcome compiled = raya({"compile", "d.raya", "-o", "d.ryb"});
+  ASSERT_EQ(compiled.status, 0) << compiled.err;
+  Outcome r = raya({"disasm", "d.ryb"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "\\u202eevil")) << r.out;
+  EXPECT_FALSE(has(r.out, "\xe2\x80\xae"));
+  EXPECT_FALSE(has(r.out, "\x1b"));
+}
+
 // --- item 15: --stats in every ending ----------------------------------------
 
 TEST_F(RayaCli, StatsArePrintedWhenTheRunTimesOut) {
