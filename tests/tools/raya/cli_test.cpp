@@ -286,6 +286,13 @@ TEST_F(RayaCli, TheDisassemblyEscapesTheProgramsNamesAndStrings) {
   EXPECT_FALSE(has(r.out, "\x1b"));
 }
 
+TEST_F(RayaCli, TheCaretStillPointsAtTheColumnAfterEscapedCharacters) {
+  Outcome r = run_program("let s = \"\x1b\x1b\"; let = 2;\n");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_TRUE(has(r.err, "main.raya:1:19: error: ")) << r.err;
+  EXPECT_TRUE(has(r.err, "\n  let s = \"\\x1b\\x1b\"; let = 2;\n                          ^\n")) << r.err;
+}
+
 // --- item 15: --stats in every ending ----------------------------------------
 
 TEST_F(RayaCli, StatsArePrintedWhenTheRunTimesOut) {
