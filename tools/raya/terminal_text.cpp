@@ -108,22 +108,36 @@ std::string escape_lines(std::string_view text) { return escape(text, Style::Lin
 std::string escape_json(std::string_view json) { return escape(json, Style::Json); }
 
 void print_diagnostics(const messages::Error& error) {
-  // Rendered like messages::Error::render_diagnostics, but with every field
-  // escaped; the header keeps the column the compiler named while the caret
-  // skips the escaped text before it (escapes are ASCII: one space each).
+  // Rendered like messages::Error::render_diagnostics (at most
+  // kMaxRenderedDiagnostics, long lines quoted as a window around the caret),
+  // but with every field escaped; the header keeps the column the compiler
+  // named while the caret skips the escaped text before it (escapes are
+  // ASCII: one space each).
   std::string out;
-  for (const messages::Diagnostic& d : error.diagnostics) {
+  const size_t shown = std::min(error.diagnostics.size(), messages::kMaxRenderedDiagnostics);
+  for (size_t n = 0; n < shown; ++n) {
+    messages::Diagnostic d = error.diagnostics[n];
     out += escape_text(d.file) + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) +
            ": error: " + escape_text(d.message) + "\n";
     if (d.source_line.empty()) continue;
+    if (d.source_column == 0 && d.source_line.size() > messages::kQuotedLineWidth) {
+      std::string whole = std::move(d.source_line);
+      messages::quote_source_line(d, whole);
+    }
     out += "  " + escape(d.source_line, Style::Tabs) + "\n  ";
-    size_t before = d.column > 0 ? std::min<size_t>(d.column - 1, d.source_line.size()) : 0;
+    const uint32_t first = d.source_column == 0 ? 1 : d.source_column;
+    const uint32_t caret = d.column >= first ? d.column - first + 1 : 1;
+    size_t before = std::min<size_t>(caret - 1, d.source_line.size());
     std::string prefix = escape(std::string_view(d.source_line).substr(0, before), Style::Tabs);
     for (char c : prefix) {
       if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;  // one space per character
       out += c == '\t' ? '\t' : ' ';
     }
     out += "^\n";
+  }
+  if (error.diagnostics.size() > shown) {
+    const size_t more = error.diagnostics.size() - shown;
+    out += "... and " + std::to_string(more) + " more error" + (more == 1 ? "" : "s") + "\n";
   }
   std::fflush(stdout);
   std::fwrite(out.data(), 1, out.size(), stderr);
