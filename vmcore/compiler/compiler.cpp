@@ -59,13 +59,12 @@ class Bundler {
 
  private:
   uint32_t load(const std::string& path, std::string text) {
-    source_bytes_ += files_.empty() ? text.size() : 0;  // imports are counted by find_or_load
+    source_bytes_ += text.size();  // before the text moves: every file of the program counts
     auto unit = std::make_unique<FileUnit>();
     unit->path = path;
     unit->file_index = uint32_t(files_.size());
     unit->source = std::make_shared<const SourceFile>(path, std::move(text));
     unit->sink = std::make_unique<DiagnosticSink>(*unit->source);
-    source_bytes_ += text.size();
     if (source_bytes_ > options_.max_source_bytes) {
       // Checked before lexing: compile memory is proportional to the source.
       Error e = messages::make_error(ErrorCode::CompileError,
@@ -156,10 +155,9 @@ class Bundler {
       sink.error(pos, "Cannot import '" + spec + "': " + file.reason);
       return std::nullopt;
     }
-    source_bytes_ += file.text.size();
-    if (source_bytes_ > kMaxProgramSourceBytes) {
+    if (source_bytes_ + file.text.size() > options_.max_source_bytes) {
       sink.error(pos, "Cannot import '" + spec + "': the program's source files would total more than " +
-                          std::to_string(kMaxProgramSourceBytes) + " bytes");
+                          std::to_string(options_.max_source_bytes) + " bytes (CompileOptions::max_source_bytes)");
       return std::nullopt;
     }
     return load(path, std::move(file.text));
@@ -203,12 +201,11 @@ class Bundler {
 
   const CompileOptions& options_;
   CompileBudget budget_;
-  size_t source_bytes_ = 0;
+  size_t source_bytes_ = 0;  // text of every file bundled so far
   std::vector<std::unique_ptr<FileUnit>> files_;
   std::unordered_map<std::string, uint32_t> index_;
   std::vector<uint8_t> state_;
   std::vector<uint32_t> order_;
-  uint64_t source_bytes_ = 0;  // text of every file bundled so far
 };
 
 }  // namespace

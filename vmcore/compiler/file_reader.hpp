@@ -17,10 +17,11 @@
 
 namespace raya::vm::compiler {
 
-/// The largest source file (entry or import) read from disk: 16 MiB.
+/// The largest source file (entry or import) read from disk: 16 MiB. The
+/// whole program (all files together) is capped by the compiler's
+/// CompileOptions::max_source_bytes (8 MiB by default), which also bounds
+/// compile memory.
 inline constexpr uint64_t kMaxSourceFileBytes = uint64_t(16) << 20;
-/// The most source text one program may bundle, all files together: 64 MiB.
-inline constexpr uint64_t kMaxProgramSourceBytes = uint64_t(64) << 20;
 
 /// What looking for a file found.
 struct FileLookup {
