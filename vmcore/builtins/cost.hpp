@@ -47,6 +47,9 @@ inline constexpr Price kPerIndexKey{10, 1};
 inline constexpr Price kPerIndexKeyDefine{20, 1};
 /// An element turned into text and appended (join, String(array)).
 inline constexpr Price kPerJoinedElement{2, 1};
+/// Code units hashed or tested one by one (interning a long key, a Map key's
+/// hash, trim's whitespace scan): a dependent multiply or a table test each.
+inline constexpr Price kPerScannedUnits{2, Context::kUnitsPerStep};
 /// Code units case-mapped or parsed (a table lookup or a branch each).
 inline constexpr Price kPerMappedUnits{1, 4};
 
@@ -155,7 +158,8 @@ inline bool same_value_zero_charged(Context& ctx, Value a, Value b) {
 /// keys): a long string key is hashed (once, then cached) and compared by
 /// content with an entry of the same hash, each reading all its units.
 inline void charge_key_lookup(Context& ctx, Value key) {
-  if (is_string(key) && as_string(key)->length_ > kFreeCompareUnits) charge(ctx, as_string(key)->length_, kPerUnits);
+  if (is_string(key) && as_string(key)->length_ > kFreeCompareUnits)
+    charge(ctx, as_string(key)->length_, kPerScannedUnits);
 }
 
 }  // namespace raya::vm::builtins

@@ -11,6 +11,13 @@
 //    in call.args (and call.this_value) live in the caller's registers.
 //  - A result that would be longer than kMaxStringLength code units is a
 //    RangeError raised before anything is allocated.
+//  - Work that grows with the input is paid for before it is done, in
+//    chunks (vmcore/interp/metering.hpp), at the prices of
+//    vmcore/builtins/cost.hpp: every loop over elements, entries,
+//    properties or code units goes through charged_chunks / ChargedLoop /
+//    charge. A new native also gets a row in
+//    tests/vmcore/builtins/builtin_cost_rows.hpp (the cost table test fails
+//    for an installed native without one; `make bench-cost` times the row).
 #pragma once
 
 #include <cstdint>

@@ -450,12 +450,12 @@ bool trim_impl(Context& ctx, CallArgs& call, const char* method, bool start, boo
   uint32_t begin = 0, finish = s->length_;
   // Whitespace is scanned a chunk at a time, each chunk paid for first.
   if (start)
-    charged_chunks(ctx, finish, kPerUnits, [&](uint64_t, uint64_t e) {
+    charged_chunks(ctx, finish, builtins::kPerScannedUnits, [&](uint64_t, uint64_t e) {
       while (begin < e && begin < finish && is_js_whitespace(text->data()[begin])) ++begin;
       return begin == e;
     });
   if (end)
-    charged_chunks(ctx, finish - begin, kPerUnits, [&](uint64_t, uint64_t e) {
+    charged_chunks(ctx, finish - begin, builtins::kPerScannedUnits, [&](uint64_t, uint64_t e) {
       uint32_t stop = uint32_t(s->length_ - e);
       while (finish > begin && finish > stop && is_js_whitespace(text->data()[finish - 1])) --finish;
       return finish == stop && finish > begin;

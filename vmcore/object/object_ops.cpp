@@ -234,7 +234,7 @@ String* Context::to_property_key(Value key) {
     String* s = as_string(key);
     if (s->is_interned()) return s;
     // Interning hashes the units and compares them with an equal-hash entry.
-    if (s->length_ > builtins::kFreeCompareUnits) builtins::charge(*this, s->length_, builtins::kPerUnits);
+    if (s->length_ > builtins::kFreeCompareUnits) builtins::charge(*this, s->length_, builtins::kPerScannedUnits);
     return intern(s->view());
   }
   if (key.is_int()) {
@@ -243,7 +243,7 @@ String* Context::to_property_key(Value key) {
   }
   if (key.is_number()) return intern_ascii(number_to_string(key.to_double()));
   Rooted<String*> s(*this, to_string(key));
-  if (s->length_ > builtins::kFreeCompareUnits) builtins::charge(*this, s->length_, builtins::kPerUnits);
+  if (s->length_ > builtins::kFreeCompareUnits) builtins::charge(*this, s->length_, builtins::kPerScannedUnits);
   return intern(s->view());
 }
 
