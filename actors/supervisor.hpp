@@ -25,6 +25,9 @@
 //   stats()                        -> all ContextReports (live and ended, by id)
 //   stats(id)                      -> ContextReport (ContextNotFound: state Failed, error set)
 //   terminate(id)                  -> bool         false if unknown or already ended
+//                                                  (sets the context's interrupt first, so a
+//                                                  busy slice stops within a poll; see
+//                                                  SupervisorSpec::interrupts)
 // Requests to a context are delegated: the context answers the caller
 // directly, so the supervisor adds one hop, not two.
 #pragma once

@@ -7,7 +7,7 @@
 // messages::VmOptions/VmStats, messages::Error): no Raya value ever leaves the
 // context, and arguments are deep-copied in. Nothing here blocks or starts a
 // thread: the embedding decides when to run and when time passes (run()
-// reads clocks only for the CPU limit and an optional deadline). The one
+// reads clocks to count CPU time and for an optional deadline). The one
 // thing another thread may do is stop a running slice, through
 // interrupt_handle().
 //

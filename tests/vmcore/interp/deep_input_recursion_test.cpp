@@ -103,8 +103,13 @@ TEST(DeepInputRecursion, PrintingADeepArrayIsBounded) {
 
 TEST(DeepInputRecursion, StringOfADeepArrayIsBounded) {
   on_small_stack([] {
-    Ran r = run(std::string(kDeepArray) + "return String(deep).length + ('' + deep).length + deep.join('-').length;");
+    // String() and + stop converting below a depth (cycles and depth give "").
+    Ran r = run(std::string(kDeepArray) + "return String(deep).length + ('' + deep).length;");
     EXPECT_EQ(r.state, TaskState::Done);
+    // join is a RangeError past its nesting bound.
+    Ran join = run(std::string(kDeepArray) + "return deep.join('-').length;");
+    EXPECT_EQ(join.state, TaskState::Failed);
+    EXPECT_EQ(join.error.name, "RangeError");
   });
 }
 
