@@ -27,6 +27,9 @@
 #                       raya_builtin_cost_bench, bench/README.md "Cost of builtins")
 #   make bench-limits   how late --timeout and maxCpuTimeMs end a busy sandbox
 #                       at slice sizes 1k..10M (bench/raya_limit_latency)
+#   make bench-hostile  wall time of `raya run --timeout 1s` on every hostile
+#                       program (tests/hostile), own limits taken out; names
+#                       any over 1.1 s (bench/hostile_timeouts.sh)
 #   make bench-actors   bare CAF actors vs Raya context actors side by side:
 #                       spawn, memory, round trips, throughput, fairness, host
 #                       ping latency (bench/raya_actor_bench; ~2 minutes)
@@ -88,7 +91,7 @@ SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
 # suppressed (tests/tsan.supp); ours still stop the test.
 TSAN_ENV := TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp:halt_on_error=1:second_deadlock_stack=1:history_size=4"
 
-.PHONY: all deps deps-fuzz install-packages configure build run test test-asan test-tsan test-gcstress fuzz bench bench-gc bench-fuel bench-cost bench-actors bench-limits clean
+.PHONY: all deps deps-fuzz install-packages configure build run test test-asan test-tsan test-gcstress fuzz bench bench-gc bench-fuel bench-cost bench-actors bench-limits bench-hostile clean
 
 all: build
 
@@ -183,6 +186,9 @@ bench-actors: build
 
 bench-limits: build
 	$(BUILD_DIR)/bench/raya_limit_latency $(if $(RUNS),--runs $(RUNS))
+
+bench-hostile: build
+	bench/hostile_timeouts.sh $(BUILD_DIR)/bin/raya
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR) $(GCSTRESS_DIR) $(NOFUEL_DIR)
