@@ -596,7 +596,13 @@ void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_
       emit_arguments(e.args, window, argc, e.pos);
       mark_line(e.pos);
       note_expr(callee);
-      emit(Opcode::CallMethod, window, argc, new_cache(m.property));
+      if (caches_exhausted()) {
+        // The arguments used up the caches: look the method up uncached.
+        get_named(window, uint16_t(window + 1), utf8_to_utf16(m.property));
+        emit(Opcode::Call, window, argc);
+      } else {
+        emit(Opcode::CallMethod, window, argc, new_cache(m.property));
+      }
       if (dest != window) emit(Opcode::Mov, dest, window);
       free_regs_to(level);
       return;
