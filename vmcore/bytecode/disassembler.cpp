@@ -169,6 +169,10 @@ std::string operand(const Module& m, const FunctionProto& f, uint32_t pc, Operan
     case OperandKind::Count: return std::to_string(v);
     case OperandKind::Jump16:
     case OperandKind::Jump32: return tagged("->", int64_t(pc) + 1 + jump_offset);
+    case OperandKind::Constant32: {
+      const uint32_t k = uint32_t(jump_offset);  // the 32-bit field (b and c)
+      return tagged("k", k) + " (" + constant_value(m, k, kQuotedUnitsInOperands) + ")";
+    }
   }
   return "?";
 }
@@ -186,8 +190,11 @@ std::string instruction(const Module& m, const FunctionProto& f, uint32_t pc) {
   std::string out(info.name);
   const std::string operands[3] = {
       operand(m, f, pc, info.a, arg_a(word), 0),
-      operand(m, f, pc, info.b, arg_b(word), info.b == OperandKind::Jump32 ? arg_sbc(word) : 0),
-      info.b == OperandKind::Jump32 ? std::string() : operand(m, f, pc, info.c, arg_c(word), arg_sc(word)),
+      operand(m, f, pc, info.b, arg_b(word),
+              info.b == OperandKind::Jump32 || info.b == OperandKind::Constant32 ? arg_sbc(word) : 0),
+      info.b == OperandKind::Jump32 || info.b == OperandKind::Constant32
+          ? std::string()
+          : operand(m, f, pc, info.c, arg_c(word), arg_sc(word)),
   };
   bool first = true;
   for (const std::string& o : operands) {

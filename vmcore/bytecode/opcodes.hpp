@@ -34,6 +34,7 @@ enum class OperandKind : uint8_t {
   Count,       // N
   Jump16,      // J
   Jump32,      // L (occupies b and c)
+  Constant32,  // W: a constant index occupying b and c (LoadKW, for indexes past 65535)
 };
 
 struct OpcodeInfo {
@@ -57,6 +58,7 @@ inline constexpr OperandKind kind_of(char k) {
     case 'N': return OperandKind::Count;
     case 'J': return OperandKind::Jump16;
     case 'L': return OperandKind::Jump32;
+    case 'W': return OperandKind::Constant32;
     default: return OperandKind::Unused;
   }
 }

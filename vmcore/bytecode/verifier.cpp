@@ -28,6 +28,8 @@ constexpr bool operand_layout_is_supported() {
       return false;
     if (info.a == OperandKind::Jump32 || info.c == OperandKind::Jump32) return false;
     if (info.b == OperandKind::Jump32 && info.c != OperandKind::Unused) return false;
+    if (info.a == OperandKind::Constant32 || info.c == OperandKind::Constant32) return false;
+    if (info.b == OperandKind::Constant32 && info.c != OperandKind::Unused) return false;
   }
   return true;
 }
@@ -271,7 +273,14 @@ class Verifier {
 
     if (!operand(fi, pc, info, 'a', info.a, arg_a(word)) || !operand(fi, pc, info, 'b', info.b, arg_b(word)))
       return false;
-    if (info.b != OperandKind::Jump32 && !operand(fi, pc, info, 'c', info.c, arg_c(word))) return false;
+    if (info.b == OperandKind::Constant32) {
+      const uint32_t k = uint32_t(arg_sbc(word));
+      if (k >= m_.constants.size())
+        return fail_instr(fi, pc, op_name + ": operand bc k" + std::to_string(k) + " out of range (" +
+                                      std::to_string(m_.constants.size()) + " constants)");
+    } else if (info.b != OperandKind::Jump32 && !operand(fi, pc, info, 'c', info.c, arg_c(word))) {
+      return false;
+    }
 
     // Call windows: r[a] callee/result, r[a+1] this, then b arguments, or one
     // spread array when b is unused.
@@ -382,7 +391,8 @@ class Verifier {
       case OperandKind::Imm:
       case OperandKind::Count:
       case OperandKind::Jump16:  // target checked by the caller
-      case OperandKind::Jump32: return true;
+      case OperandKind::Jump32:
+      case OperandKind::Constant32: return true;  // spans b and c: checked by the caller
     }
     return true;
   }

@@ -171,9 +171,15 @@ class CodeGen {
   /// Names `e` (as source-like text) for error messages about the next
   /// instruction, e.g. "settings.network" or "callback".
   void note_expr(const Expr& e);
-  uint16_t constant_number(double d);
-  uint16_t constant_string(const std::u16string& s);
-  uint16_t constant_string_utf8(const std::string& s);
+  /// Constant-table indexes (up to kMaxConstants). LoadK's operand has 16
+  /// bits: load_constant() uses LoadKW past that. Instructions naming a
+  /// constant in a 16-bit field (CheckInit, NewClass, DefineExport) use
+  /// name_constant(), an error past 65535.
+  uint32_t constant_number(double d);
+  uint32_t constant_string(const std::u16string& s);
+  uint32_t constant_string_utf8(const std::string& s);
+  void load_constant(uint16_t reg, uint32_t k);
+  uint16_t name_constant(const std::string& s);
   uint16_t new_cache(const std::string& name);
   /// A function has room for 65535 inline caches (16-bit operand); past
   /// that, property reads and method calls use the uncached GetElem form.
@@ -281,8 +287,8 @@ class CodeGen {
   FileUnit* file_ = nullptr;
   std::vector<std::unique_ptr<FileUnit>>* files_ = nullptr;
   FunctionState* fs_ = nullptr;
-  std::unordered_map<uint64_t, uint16_t> number_constants_;
-  std::map<std::u16string, uint16_t> string_constants_;
+  std::unordered_map<uint64_t, uint32_t> number_constants_;
+  std::map<std::u16string, uint32_t> string_constants_;
   std::unordered_map<std::string, uint16_t> builtin_imports_;
 };
 

@@ -11,6 +11,9 @@ namespace {
 // Below the verifier's kMaxFrameRegisters (65000), leaving room for the
 // call windows a function's deepest expression needs.
 constexpr uint16_t kMaxRegisters = 64000;
+// Constants per program: LoadKW reaches 32 bits; this keeps the table (and
+// the .ryb) proportionate to what generated programs need.
+constexpr uint32_t kMaxConstants = uint32_t(1) << 22;
 }
 
 CodeGen::CodeGen(Module& module, std::vector<std::string> builtin_names, bool is_prelude)
@@ -115,35 +118,56 @@ void CodeGen::note_expr(const Expr& e) {
   names.push_back(ExprName{pc, constant_string_utf8(text)});
 }
 
-uint16_t CodeGen::constant_number(double d) {
+uint32_t CodeGen::constant_number(double d) {
   uint64_t bits;
   std::memcpy(&bits, &d, 8);
   auto it = number_constants_.find(bits);
   if (it != number_constants_.end()) return it->second;
-  if (module_.constants.size() >= 65535) {
-    error({fs_->last_line, fs_->last_column}, "too many constants in one program");
+  if (module_.constants.size() >= kMaxConstants) {
+    error({fs_->last_line, fs_->last_column}, "too many constants in one program (more than " +
+                                                  std::to_string(kMaxConstants) + ")");
     return 0;
   }
-  uint16_t idx = uint16_t(module_.constants.size());
+  uint32_t idx = uint32_t(module_.constants.size());
   module_.constants.push_back(Constant::of_number(d));
   number_constants_[bits] = idx;
   return idx;
 }
 
-uint16_t CodeGen::constant_string(const std::u16string& s) {
+uint32_t CodeGen::constant_string(const std::u16string& s) {
   auto it = string_constants_.find(s);
   if (it != string_constants_.end()) return it->second;
-  if (module_.constants.size() >= 65535) {
-    error({fs_ ? fs_->last_line : 0, fs_ ? fs_->last_column : 0}, "too many constants in one program");
+  if (module_.constants.size() >= kMaxConstants) {
+    error({fs_ ? fs_->last_line : 0, fs_ ? fs_->last_column : 0},
+          "too many constants in one program (more than " + std::to_string(kMaxConstants) + ")");
     return 0;
   }
-  uint16_t idx = uint16_t(module_.constants.size());
+  uint32_t idx = uint32_t(module_.constants.size());
   module_.constants.push_back(Constant::of_string(s));
   string_constants_[s] = idx;
   return idx;
 }
 
-uint16_t CodeGen::constant_string_utf8(const std::string& s) { return constant_string(utf8_to_utf16(s)); }
+uint32_t CodeGen::constant_string_utf8(const std::string& s) { return constant_string(utf8_to_utf16(s)); }
+
+void CodeGen::load_constant(uint16_t reg, uint32_t k) {
+  if (k <= 0xFFFF) {
+    emit(Opcode::LoadK, reg, uint16_t(k));
+  } else {
+    if (budget_ != nullptr) budget_->charge();
+    fs_->proto.code.push_back(encode_long(Opcode::LoadKW, reg, int32_t(k)));
+  }
+}
+
+uint16_t CodeGen::name_constant(const std::string& s) {
+  uint32_t k = constant_string_utf8(s);
+  if (k > 0xFFFF) {
+    error({fs_ ? fs_->last_line : 0, fs_ ? fs_->last_column : 0},
+          "too many constants before the name '" + s + "' (names need one of the first 65536)");
+    return 0;
+  }
+  return uint16_t(k);
+}
 
 uint16_t CodeGen::new_cache_u16(const std::u16string& name) {
   auto& names = fs_->proto.ic_names;
@@ -164,7 +188,7 @@ void CodeGen::get_named(uint16_t dest, uint16_t obj, const std::u16string& name)
   }
   uint16_t level = fs_->next_reg;
   uint16_t key = alloc_reg({fs_->last_line, fs_->last_column});
-  emit(Opcode::LoadK, key, constant_string(name));
+  load_constant(key, constant_string(name));
   emit(Opcode::GetElem, dest, obj, key);
   free_regs_to(level);
 }
@@ -186,7 +210,7 @@ void CodeGen::load_int(uint16_t reg, double value) {
   if (value >= -32768 && value <= 32767 && value == std::floor(value) && !(value == 0 && std::signbit(value))) {
     emit(Opcode::LoadInt, reg, uint16_t(int16_t(value)));
   } else {
-    emit(Opcode::LoadK, reg, constant_number(value));
+    load_constant(reg, constant_number(value));
   }
 }
 

@@ -73,7 +73,7 @@ void CodeGen::expr_to(const Expr& e, uint16_t dest) {
       load_int(dest, e.as<NumberExpr>().value);
       break;
     case ExprKind::String:
-      emit(Opcode::LoadK, dest, constant_string(e.as<StringExpr>().value));
+      load_constant(dest, constant_string(e.as<StringExpr>().value));
       break;
     case ExprKind::Template:
       template_literal(e.as<TemplateExpr>(), dest);
@@ -231,7 +231,7 @@ void CodeGen::unary(const UnaryExpr& e, uint16_t dest) {
         bool known = b.kind != Binding::Kind::Missing || file_->top.count(name) || name == "undefined" ||
                      std::find(builtin_names_.begin(), builtin_names_.end(), name) != builtin_names_.end();
         if (!known) {
-          emit(Opcode::LoadK, dest, constant_string(u"undefined"));
+          load_constant(dest, constant_string(u"undefined"));
           return;
         }
       }
@@ -306,9 +306,11 @@ void CodeGen::binary_with_left(const BinaryExpr& e, uint16_t l, uint16_t dest) {
       case BinaryOp::UShr: kop = Opcode::UShrK; break;
       default: break;
     }
-    if (kop != Opcode::Nop) {
+    // (The K forms hold a 16-bit constant index; past that, the plain form.)
+    uint32_t k = kop != Opcode::Nop ? constant_number(e.right->as<NumberExpr>().value) : 0;
+    if (kop != Opcode::Nop && k <= 0xFFFF) {
       mark_line(e.pos);
-      emit(kop, dest, l, constant_number(e.right->as<NumberExpr>().value));
+      emit(kop, dest, l, uint16_t(k));
       return;
     }
   }
@@ -362,7 +364,7 @@ void CodeGen::template_literal(const TemplateExpr& e, uint16_t dest) {
   uint16_t level = fs_->next_reg;
   uint16_t acc = alloc_reg(e.pos);
   uint16_t part = alloc_reg(e.pos);
-  emit(Opcode::LoadK, acc, constant_string(e.quasis[0]));
+  load_constant(acc, constant_string(e.quasis[0]));
   for (size_t i = 0; i < e.exprs.size(); ++i) {
     uint16_t inner = fs_->next_reg;
     uint16_t v = expr_any(*e.exprs[i]);
@@ -370,7 +372,7 @@ void CodeGen::template_literal(const TemplateExpr& e, uint16_t dest) {
     free_regs_to(inner);
     emit(Opcode::Add, acc, acc, part);
     if (!e.quasis[i + 1].empty()) {
-      emit(Opcode::LoadK, part, constant_string(e.quasis[i + 1]));
+      load_constant(part, constant_string(e.quasis[i + 1]));
       emit(Opcode::Add, acc, acc, part);
     }
   }
@@ -403,10 +405,10 @@ void CodeGen::property_key(const PropertyKey& key, uint16_t dest) {
   switch (key.kind) {
     case PropertyKeyKind::Identifier:
     case PropertyKeyKind::String:
-      emit(Opcode::LoadK, dest, constant_string(key.string_value));
+      load_constant(dest, constant_string(key.string_value));
       return;
     case PropertyKeyKind::Number:
-      emit(Opcode::LoadK, dest, constant_string_utf8(number_to_string(key.number_value)));
+      load_constant(dest, constant_string_utf8(number_to_string(key.number_value)));
       return;
     case PropertyKeyKind::Computed:
       expr_to(*key.computed, dest);
@@ -596,7 +598,13 @@ void CodeGen::call(const CallExpr& e, uint16_t dest, std::vector<size_t>* chain_
       emit_arguments(e.args, window, argc, e.pos);
       mark_line(e.pos);
       note_expr(callee);
-      emit(Opcode::CallMethod, window, argc, new_cache(m.property));
+      if (caches_exhausted()) {
+        // The arguments used up the caches: look the method up uncached.
+        get_named(window, uint16_t(window + 1), utf8_to_utf16(m.property));
+        emit(Opcode::Call, window, argc);
+      } else {
+        emit(Opcode::CallMethod, window, argc, new_cache(m.property));
+      }
       if (dest != window) emit(Opcode::Mov, dest, window);
       free_regs_to(level);
       return;

@@ -224,7 +224,7 @@ void CodeGen::compile_class(const ClassNode& cls, uint16_t dest) {
     emit(Opcode::Closure, klass, uint16_t(index));
   }
   mark_line(cls.pos);
-  emit(Opcode::NewClass, klass, parent, constant_string_utf8(cls.name));
+  emit(Opcode::NewClass, klass, parent, name_constant(cls.name));
   uint16_t proto = alloc_reg(cls.pos);
   bool have_proto = false;
   uint16_t key = alloc_reg(cls.pos);

@@ -218,7 +218,7 @@ uint32_t CodeGen::compile_file(FileUnit& file, std::vector<std::unique_ptr<FileU
     uint16_t obj = alloc_reg({});
     emit(Opcode::NewObject, obj);
     for (const auto& [exported, slot] : from.exports)
-      emit(Opcode::DefineExport, obj, constant_string_utf8(exported), uint16_t(slot));
+      emit(Opcode::DefineExport, obj, name_constant(exported), uint16_t(slot));
     emit(Opcode::SetGlobal, obj, uint16_t(binding.object_slot), 0);
     free_regs_to(obj);
   }

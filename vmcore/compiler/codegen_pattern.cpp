@@ -105,11 +105,11 @@ void CodeGen::bind_pattern(const Pattern& p, uint16_t src, bool is_declaration) 
           switch (prop.key.kind) {
             case PropertyKeyKind::Identifier:
             case PropertyKeyKind::String:
-              emit(Opcode::LoadK, k, constant_string(prop.key.string_value));
+              load_constant(k, constant_string(prop.key.string_value));
               emit(Opcode::ArrayPush, excluded, k);
               break;
             case PropertyKeyKind::Number:
-              emit(Opcode::LoadK, k, constant_string_utf8(number_to_string(prop.key.number_value)));
+              load_constant(k, constant_string_utf8(number_to_string(prop.key.number_value)));
               emit(Opcode::ArrayPush, excluded, k);
               break;
             case PropertyKeyKind::Computed:

@@ -185,7 +185,7 @@ Binding CodeGen::resolve(const std::string& name, SourcePos pos) {
 }
 
 void CodeGen::load_this(uint16_t dest, SourcePos pos) {
-  if (fs_->has_super_flag) emit(Opcode::CheckInit, fs_->super_flag_reg, constant_string(u"this"));
+  if (fs_->has_super_flag) emit(Opcode::CheckInit, fs_->super_flag_reg, name_constant("this"));
   Binding b = resolve("this", pos);
   switch (b.kind) {
     case Binding::Kind::Local:
@@ -202,18 +202,18 @@ void CodeGen::load_binding(const Binding& b, uint16_t dest, const std::string& n
     case Binding::Kind::Local:
       if (b.maybe_uninitialized) {
         emit(Opcode::LoadEmpty, dest);
-        emit(Opcode::CheckInit, dest, constant_string_utf8(name));
+        emit(Opcode::CheckInit, dest, name_constant(name));
         return;
       }
       if (dest != b.index) emit(Opcode::Mov, dest, uint16_t(b.index));
       return;
     case Binding::Kind::Cell:
       emit(Opcode::GetCell, dest, uint16_t(b.index));
-      if (b.maybe_uninitialized) emit(Opcode::CheckInit, dest, constant_string_utf8(name));
+      if (b.maybe_uninitialized) emit(Opcode::CheckInit, dest, name_constant(name));
       return;
     case Binding::Kind::Upvalue:
       emit(Opcode::GetUpval, dest, uint16_t(b.index));
-      if (b.maybe_uninitialized) emit(Opcode::CheckInit, dest, constant_string_utf8(name));
+      if (b.maybe_uninitialized) emit(Opcode::CheckInit, dest, name_constant(name));
       return;
     case Binding::Kind::Global:
       emit(Opcode::GetGlobal, dest, uint16_t(b.index));
@@ -243,7 +243,7 @@ void CodeGen::store_binding(const Binding& b, uint16_t src, const std::string& n
         uint16_t level = fs_->next_reg;
         uint16_t tmp = alloc_reg(pos);
         emit(Opcode::LoadEmpty, tmp);
-        emit(Opcode::CheckInit, tmp, constant_string_utf8(name));
+        emit(Opcode::CheckInit, tmp, name_constant(name));
         free_regs_to(level);
       }
       if (src != b.index) emit(Opcode::Mov, uint16_t(b.index), src);
@@ -256,7 +256,7 @@ void CodeGen::store_binding(const Binding& b, uint16_t src, const std::string& n
         uint16_t level = fs_->next_reg;
         uint16_t tmp = alloc_reg(pos);
         emit(Opcode::GetUpval, tmp, uint16_t(b.index));
-        emit(Opcode::CheckInit, tmp, constant_string_utf8(name));
+        emit(Opcode::CheckInit, tmp, name_constant(name));
         free_regs_to(level);
       }
       emit(Opcode::SetUpval, src, uint16_t(b.index));

@@ -609,7 +609,7 @@ void CodeGen::enum_decl(const EnumDeclStmt& s) {
   for (const EnumMember& m : s.members) {
     if (m.has_constant) {
       if (m.is_string) {
-        emit(Opcode::LoadK, val, constant_string(m.string_value));
+        load_constant(val, constant_string(m.string_value));
       } else {
         load_int(val, m.number_value);
       }
@@ -620,7 +620,7 @@ void CodeGen::enum_decl(const EnumDeclStmt& s) {
     }
     emit(Opcode::SetProp, obj, new_cache(m.name), val);
     if (!m.is_string) {
-      emit(Opcode::LoadK, key, constant_string_utf8(m.name));
+      load_constant(key, constant_string_utf8(m.name));
       emit(Opcode::SetElem, obj, val, key);
     }
   }

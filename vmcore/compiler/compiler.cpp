@@ -21,6 +21,9 @@ std::string resolve_import(const std::string& importer, const std::string& spec)
   return (base / spec).lexically_normal().generic_string();
 }
 
+/// How long a chain of imports (a imports b imports c ...) may be.
+constexpr size_t kMaxImportDepth = 1000;
+
 class Bundler {
  public:
   explicit Bundler(const CompileOptions& options) : options_(options), budget_(options) {}
@@ -88,8 +91,11 @@ class Bundler {
     return uint32_t(files_.size() - 1);
   }
 
-  /// Depth-first over imports; `order_` ends up dependencies-first.
-  void visit(uint32_t f) {
+  /// Depth-first over imports; `order_` ends up dependencies-first. The
+  /// recursion follows the program's import chain, so its depth is capped
+  /// (kMaxImportDepth): a chain of thousands of files is a CompileError at
+  /// the import that goes too deep, not a stack overflow.
+  void visit(uint32_t f, size_t depth = 0) {
     if (state_.size() <= f) state_.resize(f + 1, 0);
     if (state_[f] != 0) return;
     state_[f] = 1;
@@ -120,11 +126,16 @@ class Bundler {
                                         spec + "'");
         continue;
       }
+      if (depth + 1 >= kMaxImportDepth) {
+        files_[f]->sink->error(pos, "imports nested more than " + std::to_string(kMaxImportDepth) +
+                                        " files deep (a chain of imports this long is not supported)");
+        continue;
+      }
       std::string path = resolve_import(files_[f]->path, spec);
       std::optional<uint32_t> target = find_or_load(path, spec, pos, *files_[f]->sink);
       if (!target) continue;
       files_[f]->dependencies.push_back(*target);
-      visit(*target);
+      visit(*target, depth + 1);
     }
     state_[f] = 2;
     order_.push_back(f);

@@ -19,7 +19,7 @@ namespace raya::vm::compiler {
 
 /// The largest source file (entry or import) read from disk: 16 MiB. The
 /// whole program (all files together) is capped by the compiler's
-/// CompileOptions::max_source_bytes (16 MiB by default), which also bounds
+/// CompileOptions::max_source_bytes (8 MiB by default), which also bounds
 /// compile memory.
 inline constexpr uint64_t kMaxSourceFileBytes = uint64_t(16) << 20;
 

@@ -26,7 +26,12 @@ namespace raya::vm::compiler {
 
 class CompileBudget;
 
-/// How deep statements, expressions, patterns and types may nest.
+/// How deep statements, expressions, patterns and types may nest. Every
+/// recursive production counts (a parenthesis or bracket counts twice: the
+/// expression and the primary), and flat chains (`a + b + ...`, `o.p.q`,
+/// `else if`) do not. Measured in a release build, programs nested to this
+/// limit in every production compile in under 512 KiB of stack, far below
+/// the 8 MiB of a main or worker thread (sanitizer builds need ~3x).
 inline constexpr int kMaxNestingDepth = 500;
 
 /// Parses one file. On any lexical or syntax error returns a CompileError

@@ -279,6 +279,9 @@ L_Mov:
 L_LoadK:
   R[A] = K[B];
   DISPATCH();
+L_LoadKW:
+  R[A] = K[uint32_t(arg_sbc(ins))];
+  DISPATCH();
 L_LoadInt:
   R[A] = Value::int32(arg_sb(ins));
   DISPATCH();

@@ -93,8 +93,19 @@ TEST(CompileBounds, TheCapCountsImportedFilesToo) {
   EXPECT_TRUE(compiler::compile_source("main.raya", entry, options).ok());
 }
 
-TEST(CompileBounds, TheDefaultCapIsSixteenMebibytes) {
-  EXPECT_EQ(CompileOptions{}.max_source_bytes, size_t(16) << 20);
+TEST(CompileBounds, TheDefaultCapIsEightMebibytes) {
+  EXPECT_EQ(CompileOptions{}.max_source_bytes, size_t(8) << 20);
+}
+
+TEST(CompileBounds, ATenMegabyteSourceIsRefusedByTheDefaultCap) {
+  // The reported case: a 10 MB one-line literal peaked at 972 MB RSS.
+  std::string source = "let x = [";
+  source.reserve(10 << 20);
+  while (source.size() < (10u << 20)) source += "1,";
+  source += "];\n";
+  auto compiled = compiler::compile_source("huge.raya", source);
+  ASSERT_FALSE(compiled.ok());
+  EXPECT_NE(compiled.error().message.find("max_source_bytes"), std::string::npos) << compiled.error().message;
 }
 
 TEST(CompileBounds, AnErrorInAHugeOneLineLiteralRendersSmall) {

@@ -8,6 +8,7 @@
 // lexer, parser, and the AST's destruction.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -170,6 +171,26 @@ TEST(DeepNesting, TheIssueReproductionThroughVmContextIsACompileError) {
   EXPECT_EQ(error.code, messages::ErrorCode::CompileError);
   EXPECT_NE(error.message.find("nesting too deep"), std::string::npos) << error.message;
   EXPECT_NE(error.message.find("deep.raya:2:"), std::string::npos) << error.message;
+}
+
+TEST(DeepNesting, AChainOfTenThousandImportsIsACompileErrorNotACrash) {
+  // The bundler follows imports depth-first: the chain's length is input
+  // too. f0 imports f1 imports f2 ... f9999.
+  compiler::CompileOptions options;
+  options.read_file = [](const std::string& path) -> std::optional<std::string> {
+    if (path.rfind("f", 0) != 0) return std::nullopt;
+    int n = std::stoi(path.substr(1));
+    return "import { v as w } from \"./f" + std::to_string(n + 1) + ".raya\";\nexport const v = 1;\n";
+  };
+  bool failed = false;
+  messages::Error error;
+  test::run_with_small_stack([&] {
+    auto compiled = compiler::compile_source("f0.raya", "import { v } from \"./f1.raya\";\nreturn v;\n", options);
+    failed = !compiled.ok();
+    if (failed) error = compiled.error();
+  });
+  ASSERT_TRUE(failed);
+  EXPECT_NE(error.message.find("imports nested more than 1000 files deep"), std::string::npos) << error.message;
 }
 
 }  // namespace

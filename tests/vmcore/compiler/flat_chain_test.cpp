@@ -63,6 +63,14 @@ TEST(FlatChain, MemberChain) {
   EXPECT_EQ(number_result("const o = { v: 4 };\no.o = o;\nreturn o" + repeat(".o", kLinks) + ".v;\n"), 4);
 }
 
+TEST(FlatChain, MemberChainAsAMethodCallArgument) {
+  // The chain uses up the function's inline caches before console.log's own
+  // call is emitted: that call then looks the method up uncached.
+  EXPECT_EQ(number_result("const o = { v: 4 };\no.o = o;\nconst box = { id(x) { return x; } };\nreturn box.id(o" +
+                          repeat(".o", kLinks) + ".v);\n"),
+            4);
+}
+
 TEST(FlatChain, ComputedMemberChain) {
   EXPECT_EQ(number_result("const o = { v: 4 };\no.o = o;\nreturn o" + repeat("[\"o\"]", kLinks) + ".v;\n"), 4);
 }

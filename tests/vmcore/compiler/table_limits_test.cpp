@@ -63,5 +63,38 @@ TEST(TableLimits, DuplicateDeclarationsAreStillFoundWithTheScopeIndex) {
   EXPECT_NE(all.find("Duplicate parameter name 'x'"), std::string::npos) << all;
 }
 
+TEST(TableLimits, AHundredThousandStringConstantsLoadThroughTheWideForm) {
+  // LoadK's constant operand has 16 bits; constants past 65535 use LoadKW.
+  constexpr int kStrings = 100000;
+  std::string source = "const a = [";
+  for (int i = 0; i < kStrings; ++i) source += "\"s" + std::to_string(i) + "\", ";
+  source += "];\nreturn a[" + std::to_string(kStrings - 1) + "] + \"/\" + a.length + \"/\" + 70000.5;\n";
+  auto compiled = compiler::compile_source("k.raya", source);
+  ASSERT_TRUE(compiled.ok()) << compiled.error().render_diagnostics();
+  EXPECT_GT(compiled.value().constants.size(), 100000u);
+  bool wide = false;
+  for (const FunctionProto& f : compiled.value().functions)
+    for (Instr i : f.code) wide = wide || op_of(i) == Opcode::LoadKW;
+  EXPECT_TRUE(wide);
+  EXPECT_TRUE(verify_module(compiled.value()).ok());
+  Context ctx;
+  EXPECT_EQ(utf8_of(result_of(ctx, source)), "s99999/100000/70000.5");
+}
+
+TEST(TableLimits, TheVerifierChecksTheWideConstantIndex) {
+  auto compiled = compiler::compile_source("k.raya", "return 1;\n");
+  ASSERT_TRUE(compiled.ok());
+  Module m = std::move(compiled).value();
+  FunctionProto& f = m.functions[m.entry_function];
+  f.code.insert(f.code.begin(), encode_long(Opcode::LoadKW, 0, int32_t(m.constants.size())));
+  Status verified = verify_module(m);
+  ASSERT_FALSE(verified.ok());
+  EXPECT_NE(verified.error().message.find("out of range"), std::string::npos) << verified.error().message;
+  f.code[0] = encode_long(Opcode::LoadKW, 0, 0);
+  if (!m.constants.empty()) {
+    EXPECT_TRUE(verify_module(m).ok());
+  }
+}
+
 }  // namespace
 }  // namespace raya::vm
