@@ -177,10 +177,10 @@ TEST(DeepNesting, AChainOfTenThousandImportsIsACompileErrorNotACrash) {
   // The bundler follows imports depth-first: the chain's length is input
   // too. f0 imports f1 imports f2 ... f9999.
   compiler::CompileOptions options;
-  options.read_file = [](const std::string& path) -> std::optional<std::string> {
-    if (path.rfind("f", 0) != 0) return std::nullopt;
+  options.read_file = [](const std::string& path) {
+    if (path.rfind("f", 0) != 0) return compiler::FileLookup::missing();
     int n = std::stoi(path.substr(1));
-    return "import { v as w } from \"./f" + std::to_string(n + 1) + ".raya\";\nexport const v = 1;\n";
+    return compiler::FileLookup::found("import { v as w } from \"./f" + std::to_string(n + 1) + ".raya\";\nexport const v = 1;\n");
   };
   bool failed = false;
   messages::Error error;
