@@ -5,7 +5,9 @@
 # only) plus a working corpus in BUILD_DIR/fuzz-corpus/<target> that keeps
 # what it learns between runs; crashes, timeouts and out-of-memory inputs are
 # written to BUILD_DIR/fuzz-findings/<target>/. Exits non-zero if any target
-# found something (libFuzzer stops at the first finding).
+# found something (libFuzzer stops at the first finding). FUZZ_FLAGS adds
+# libFuzzer flags, e.g. for a long run that keeps going past findings:
+#   FUZZ_FLAGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build="${1:?usage: run_fuzzers.sh BUILD_DIR SECONDS [TARGET...]}"
@@ -51,7 +53,7 @@ for target in "${targets[@]}"; do
   # process that never exits normally. The ASan test suite checks leaks.
   # shellcheck disable=SC2046
   if ! ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" \
-       "$exe" $(options_for "$target") -max_total_time="$seconds" -rss_limit_mb=2048 \
+       "$exe" $(options_for "$target") ${FUZZ_FLAGS:-} -max_total_time="$seconds" -rss_limit_mb=2048 \
          -print_final_stats=1 -artifact_prefix="$findings/" "$work" "$here/corpus/$target" \
          > "$build/fuzz-$target.log" 2>&1; then
     echo "run_fuzzers: $target found something: see $build/fuzz-$target.log and $findings/" >&2
