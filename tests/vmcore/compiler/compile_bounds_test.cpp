@@ -82,9 +82,8 @@ TEST(CompileBounds, TheCapCountsImportedFilesToo) {
   CompileOptions options;
   options.max_source_bytes = 1000;
   std::string lib = "export const v = 1;\n" + std::string(900, ' ') + "\n";
-  options.read_file = [&](const std::string& path) -> std::optional<std::string> {
-    if (path == "lib.raya") return lib;
-    return std::nullopt;
+  options.read_file = [&](const std::string& path) {
+    return path == "lib.raya" ? compiler::FileLookup::found(lib) : compiler::FileLookup::missing();
   };
   std::string entry = "import { v } from \"./lib.raya\";\n" + std::string(200, ' ') + "\nreturn v;\n";
   auto compiled = compiler::compile_source("main.raya", entry, options);
