@@ -52,6 +52,18 @@ inline constexpr Price kPerJoinedElement{2, 1};
 inline constexpr Price kPerScannedUnits{2, Context::kUnitsPerStep};
 /// Code units case-mapped or parsed (a table lookup or a branch each).
 inline constexpr Price kPerMappedUnits{1, 4};
+/// An argument of a spread call f(...a): copied into the call's window and
+/// usually once more by the callee (a rest array, an async task's stack).
+inline constexpr Price kPerSpreadArgument{2, 1};
+/// A value JSON.stringify writes or JSON.parse builds (an element, a
+/// property's key and value): a type dispatch, number formatting or parsing,
+/// an allocation, a property lookup or define. Its text pays besides, per
+/// code unit.
+inline constexpr Price kPerJsonValue{6, 1};
+/// A value inspect (console.log of an object) shows: its own std::string,
+/// concatenated into its container's. Its text pays besides, per code unit
+/// at every level that copies it.
+inline constexpr Price kPerInspectedValue{8, 1};
 
 /// Steps for `count` items at `price` (rounded up; 0 items cost nothing).
 inline uint64_t steps_for(uint64_t count, Price price) {

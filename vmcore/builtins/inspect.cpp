@@ -10,6 +10,14 @@
 // Nothing here runs Raya code or creates objects (at most a property name
 // gets interned), so the walk holds raw pointers: everything it visits is
 // reachable from the rooted argument and the collector does not move objects.
+//
+// The walk pays as it goes (cost.hpp): kPerInspectedValue for every value
+// and property shown, before it is formatted; the code units of every
+// string quoted, and of every entry's text each time a container copies it
+// into its own; prototype chains and Map/Set entries walked. Only
+// max_items elements of an array, Map or Set are shown, but an object shows
+// all its properties and depth multiplies the elements: console.log of a
+// big nested value under a small budget ends with StepBudgetExceeded.
 #include "vmcore/builtins/inspect.hpp"
 
 #include <algorithm>
@@ -17,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/builtins/install.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/interp/context.hpp"
@@ -26,6 +35,12 @@
 namespace raya::vm {
 
 namespace {
+
+using builtins::charge;
+using builtins::kPerElement;
+using builtins::kPerInspectedValue;
+using builtins::kPerScannedUnits;
+using builtins::kPerUnits;
 
 /// Length as JavaScript counts it (UTF-16 units) of UTF-8 text.
 size_t js_length(const std::string& utf8) {
@@ -120,9 +135,10 @@ class Inspector {
 
   /// node's formatValue; `level` is its recurseTimes.
   std::string format(Value v, uint32_t level) {
+    charge(ctx_, 1, kPerInspectedValue);
     if (!v.is_object()) return format_primitive(v);
     HeapObject* o = v.as_object();
-    if (o->kind() == ObjectKind::String) return quote_string(as_string(v)->view());
+    if (o->kind() == ObjectKind::String) return quote(as_string(v)->view());
     if (std::find(seen_.begin(), seen_.end(), o) != seen_.end()) {
       auto it = circular_.find(o);
       int index = it != circular_.end() ? it->second : int(circular_.size()) + 1;
@@ -134,6 +150,12 @@ class Inspector {
 
  private:
   enum class Extras { Object, Array };
+
+  /// quote_string, paid for: every unit is tested, and copied or escaped.
+  std::string quote(std::u16string_view text) {
+    charge(ctx_, text.size(), kPerScannedUnits);
+    return quote_string(text);
+  }
 
   std::string format_primitive(Value v) {
     if (v.is_undefined() || v.is_empty()) return "undefined";
@@ -206,11 +228,16 @@ class Inspector {
     Value stack;
     std::string text;
     if (builtins::own_data_property(ctx_, obj, ctx_.intern_ascii("stack"), stack) && is_string(stack)) {
+      // Converted, then copied again to indent it.
+      charge(ctx_, 2 * uint64_t(as_string(stack)->length_), kPerUnits);
       text = utf16_to_utf8(as_string(stack)->view());
     } else {
       Value name, message;
       ctx_.lookup_property(obj, ctx_.intern_ascii("name"), name);
       ctx_.lookup_property(obj, ctx_.intern_ascii("message"), message);
+      uint64_t units = (is_string(name) ? as_string(name)->length_ : 0) +
+                       (is_string(message) ? as_string(message)->length_ : 0);
+      charge(ctx_, 2 * units, kPerUnits);
       text = is_string(name) ? utf16_to_utf8(as_string(name)->view()) : "Error";
       if (is_string(message) && as_string(message)->length_ != 0)
         text += ": " + utf16_to_utf8(as_string(message)->view());
@@ -230,6 +257,9 @@ class Inspector {
 
   /// `key: value` for an own property of obj.
   std::string format_property(Object* obj, String* key, uint32_t level) {
+    // The property's lookup and line; its value pays in format().
+    charge(ctx_, 1, kPerInspectedValue);
+    charge(ctx_, key->length_, kPerScannedUnits);
     std::string name = is_identifier_key(key->view()) ? utf16_to_utf8(key->view()) : quote_string(key->view());
     Value value;
     Object* holder = nullptr;
@@ -291,6 +321,8 @@ class Inspector {
         depth_name = "[Function]";
         break;
       case ObjectKind::Object: {
+        // Two walks of the prototype chain (constructor_name, is_error).
+        charge(ctx_, 2 * uint64_t(obj->shape_->proto_depth_), kPerElement);
         std::string ctor = constructor_name(obj);
         if (is_error(obj)) {
           base = error_base(obj);
@@ -335,8 +367,12 @@ class Inspector {
     } else if (o->kind() == ObjectKind::Map || o->kind() == ObjectKind::Set) {
       auto* m = static_cast<MapObject*>(o);
       uint32_t shown = 0, total = m->table_.size();
+      uint64_t scanned = 0;
       indentation_ += 2;
       for (const OrderedTable::Entry& e : m->table_.entries()) {
+        // Deleted entries are skipped, one step per kUnitsPerStep of them
+        // (paid before each run of them is read).
+        if (scanned++ % Context::kUnitsPerStep == 0) ctx_.charge_steps(1);
         if (e.deleted) continue;
         if (shown == options_.max_items) break;
         ++shown;
@@ -433,6 +469,11 @@ class Inspector {
                                       const std::string& open, const std::string& close, Extras extras,
                                       uint32_t level, bool all_numbers) {
     size_t entries = output.size();
+    // The entries' text is measured, grouped into columns and joined into
+    // this container's: a few passes over it, paid for at every level.
+    uint64_t units = 0;
+    for (const std::string& entry : output) units += entry.size();
+    charge(ctx_, 4 * units, kPerUnits);
     if (extras == Extras::Array && entries > 6) {
       bool has_more = !output.empty() && output.back().starts_with("... ") &&
                       output.back().find(" more item") != std::string::npos;

@@ -13,9 +13,18 @@
 // parse feeds json_text's SAX parser into a builder that keeps every open
 // container in a rooted array, so a collection mid-parse keeps the partial
 // tree alive; syntax errors are SyntaxErrors with the parser's message.
+//
+// Both pay as they go (cost.hpp): kPerJsonValue for every value written or
+// built, before it is (stringify prepays an array's elements and an object's
+// properties in chunks; parse pays each value as the parser reports it, the
+// text having been paid up front), plus every code unit copied, quoted,
+// indented or converted. A big JSON under a small budget thus ends with
+// StepBudgetExceeded within a chunk of its budget, not after the walk.
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/builtins/install.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/value/json_text.hpp"
@@ -26,6 +35,11 @@ namespace raya::vm {
 
 namespace {
 
+using builtins::charge;
+using builtins::ChargedLoop;
+using builtins::kPerJsonValue;
+using builtins::kPerScannedUnits;
+using builtins::kPerUnits;
 using builtins::throw_wrong_kind;
 
 /// Deepest nesting JSON.stringify writes and JSON.parse reads.
@@ -52,6 +66,7 @@ class Stringifier {
       double d = v.as_double();
       out_ += std::isfinite(d) ? number_to_string(d) : "null";
     } else if (is_string(v)) {
+      charge(ctx_, as_string(v)->length_, kPerScannedUnits);  // escaped unit by unit
       append_json_quoted(out_, as_string(v)->view());
     } else if (v.is_undefined() || v.is_empty() || is_callable(v)) {
       omitted = true;
@@ -71,6 +86,8 @@ class Stringifier {
   bool enter(HeapObject* container, uint32_t depth) {
     if (depth >= kMaxDepth)
       return ctx_.throw_range_error("JSON.stringify: nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+    // The cycle check compares with every open container (at most kMaxDepth).
+    charge(ctx_, open_.size(), kPerUnits);
     for (HeapObject* open : open_)
       if (open == container) return ctx_.throw_type_error("Converting circular structure to JSON");
     open_.push_back(container);
@@ -79,6 +96,7 @@ class Stringifier {
 
   void newline(uint32_t depth) {
     if (gap_.empty()) return;
+    charge(ctx_, uint64_t(depth) * gap_.size(), kPerUnits);  // up to 10 units a level
     out_ += '\n';
     for (uint32_t i = 0; i < depth; ++i) out_ += gap_;
   }
@@ -86,7 +104,9 @@ class Stringifier {
   bool write_array(Array* a, uint32_t depth) {
     if (!enter(a, depth)) return false;
     out_ += '[';
+    ChargedLoop elements(ctx_, a->length_, kPerJsonValue);
     for (uint32_t i = 0; i < a->length_; ++i) {
+      elements.tick();
       if (i != 0) out_ += ',';
       newline(depth + 1);
       bool omitted;
@@ -103,6 +123,7 @@ class Stringifier {
     size_t rollback = out_.size();
     if (!first) out_ += ',';
     newline(depth + 1);
+    charge(ctx_, key->length_, kPerScannedUnits);
     append_json_quoted(out_, key->view());
     out_ += gap_.empty() ? ":" : ": ";
     bool omitted;
@@ -124,14 +145,19 @@ class Stringifier {
     bool first = true;
     if (property_list_ != nullptr) {
       // With a replacer array the list decides which keys, in its order.
+      ChargedLoop members(ctx_, property_list_->size(), kPerJsonValue);
       for (String* key : *property_list_) {
+        members.tick();
         Value value;
         PropertyInfo info{};
         if (!ctx_.lookup_property(obj, key, value, nullptr, &info) || (info.flags & kPropAccessor)) continue;
         if (!write_member(key, value, depth, first)) return false;
       }
     } else {
-      for (String* key : builtins::ordered_own_keys(ctx_, obj)) {
+      std::vector<String*> keys = builtins::ordered_own_keys(ctx_, obj);
+      ChargedLoop members(ctx_, keys.size(), kPerJsonValue);
+      for (String* key : keys) {
+        members.tick();
         Value value;
         if (!builtins::own_data_property(ctx_, obj, key, value)) continue;  // getters are skipped
         if (!write_member(key, value, depth, first)) return false;
@@ -180,11 +206,17 @@ bool json_stringify(Context& ctx, CallArgs& call) {
   bool has_list = is_array(replacer);
   if (has_list) {
     list_root = ctx.new_array(0);
+    // Interned keys are equal iff they are the same String: a set finds the
+    // duplicates in O(1) each (a scan of the list would be quadratic).
+    std::unordered_set<String*> listed;
+    ChargedLoop items(ctx, as_array(call.args[1])->length_, builtins::kPerIndexKey);  // a number becomes its key
     for (uint32_t i = 0; i < as_array(call.args[1])->length_; ++i) {
+      items.tick();
       Value item = as_array(call.args[1])->elements_[i];
       if (!is_string(item) && !item.is_number()) continue;
+      builtins::charge_key_lookup(ctx, item);  // a long key is hashed to be interned
       String* key = ctx.to_property_key(item);
-      if (std::find(property_list.begin(), property_list.end(), key) != property_list.end()) continue;
+      if (!listed.insert(key).second) continue;
       ctx.array_push(list_root, Value::object(key));  // keeps the interned key alive
       property_list.push_back(key);
     }
@@ -192,13 +224,15 @@ bool json_stringify(Context& ctx, CallArgs& call) {
   Rooted<String*> to_json(ctx, ctx.intern_ascii("toJSON"));
   Stringifier writer(ctx, has_list ? &property_list : nullptr, indent_of(call.arg(2)));
   bool omitted;
+  charge(ctx, 1, kPerJsonValue);  // the argument; the values inside pay in their containers
   if (!writer.write(call.arg(0), omitted, 0)) return false;
   if (omitted) {
     call.result = Value::undefined();
     return true;
   }
+  // UTF-8 to UTF-16 and into the heap string: twice over the text.
+  charge(ctx, 2 * uint64_t(writer.text().size()), kPerUnits);
   std::u16string units = utf8_to_utf16(writer.text());
-  ctx.charge_steps(units.size() / Context::kUnitsPerStep);
   if (!builtins::check_string_length(ctx, units.size())) return false;
   call.result = Value::object(ctx.new_string(units));
   return true;
@@ -215,25 +249,35 @@ class ValueBuilder final : public JsonHandler {
 
   Value result() const { return result_.get(); }
 
-  bool on_null() override { return add(Value::null()); }
-  bool on_bool(bool value) override { return add(Value::boolean(value)); }
-  bool on_number(double value) override { return add(Value::number(value)); }
+  // Every value is paid for before it is built (the text was paid up front).
+  bool on_null() override { return pay() && add(Value::null()); }
+  bool on_bool(bool value) override { return pay() && add(Value::boolean(value)); }
+  bool on_number(double value) override { return pay() && add(Value::number(value)); }
   bool on_string(std::u16string_view value) override {
+    pay();
+    charge(ctx_, value.size(), kPerUnits);  // copied into the heap
     String* s = value.size() == 1 ? ctx_.char_string(value[0])
                 : value.empty()   ? ctx_.empty_string()
                                   : ctx_.new_string(value);
     return add(Value::object(s));
   }
   bool on_key(std::u16string_view key) override {
+    pay();  // the property define that follows
+    charge(ctx_, key.size(), kPerScannedUnits);  // hashed and compared to be interned
     ctx_.array_push(keys_, Value::object(ctx_.intern(key)));
     return true;
   }
-  bool begin_object() override { return open(Value::object(ctx_.new_plain_object())); }
-  bool begin_array() override { return open(Value::object(ctx_.new_array(0))); }
+  bool begin_object() override { return pay() && open(Value::object(ctx_.new_plain_object())); }
+  bool begin_array() override { return pay() && open(Value::object(ctx_.new_array(0))); }
   bool end_object() override { return close(); }
   bool end_array() override { return close(); }
 
  private:
+  bool pay() {
+    charge(ctx_, 1, kPerJsonValue);
+    return true;
+  }
+
   /// Stores v in the innermost open container (or as the result).
   bool add(Value v) {
     Array* open = containers_.get();
@@ -276,7 +320,9 @@ bool json_parse(Context& ctx, CallArgs& call) {
   if (!is_string(text)) return throw_wrong_kind(ctx, "JSON.parse", "text", "a string", text);
   if (!call.arg(1).is_undefined()) return ctx.throw_type_error("JSON.parse: a reviver function is not supported");
   Rooted<Value> source(ctx, text);
-  ctx.charge_steps(as_string(text)->length_ / Context::kUnitsPerStep);
+  // The text is scanned once (in chunks of the budget, before it is read);
+  // the values it holds pay as they are built.
+  charge(ctx, as_string(text)->length_, kPerUnits);
   ValueBuilder builder(ctx);
   JsonParseResult r = parse_json(as_string(source.get())->view(), builder, kMaxDepth);
   switch (r.status) {

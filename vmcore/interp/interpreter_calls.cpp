@@ -2,6 +2,7 @@
 // of the interpreter that push and pop frames.
 #include <algorithm>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/heap/roots.hpp"
 #include "vmcore/heap/vm_fatal.hpp"
 #include "vmcore/interp/module_instance.hpp"
@@ -211,8 +212,15 @@ bool Interpreter::spread_arguments(uint32_t window, uint32_t& argc) {
   // Registers above the caller's own may be overwritten: the window is the
   // caller's last registers by construction (the code generator puts spread
   // windows at the top of the frame).
+  // Up to 65,000 values are copied here and usually once more by the callee
+  // (its rest array, an async call's task stack): paid for before, in
+  // chunks, at two steps per argument. A call without spread copies at most
+  // the arguments its instructions wrote, which they paid for.
   Array* arr = as_array(args);
-  for (uint32_t i = 0; i < n; ++i) task_.stack[window + 2 + i] = arr->elements_[i];
+  builtins::charged_chunks(ctx_, n, builtins::kPerSpreadArgument, [&](uint64_t b, uint64_t e) {
+    std::copy(arr->elements_ + b, arr->elements_ + e, task_.stack.begin() + ptrdiff_t(window + 2 + b));
+    return true;
+  });
   argc = n;
   task_.args_top = std::max<uint32_t>(task_.args_top, window + 2 + n);
   return true;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "vmcore/builtins/cost.hpp"
 #include "vmcore/interp/context.hpp"
 
 namespace raya::vm::cost_rows {
@@ -43,6 +44,11 @@ inline const std::string kObject = "const o = {};\nfor (let i = 0; i < 20000; i+
 inline const std::string kMap = "const m = new Map();\nfor (let i = 0; i < 100000; i++) m.set(i, i);\n";
 inline const std::string kSet = "const st = new Set();\nfor (let i = 0; i < 100000; i++) st.add(i);\n";
 inline const std::string kDigits = "const d = '1'.repeat(1000000);\n";
+// 10 x 100 x 100 numbers: what console.log shows of them at its default depth.
+inline constexpr uint64_t kNestedValues = 100000;
+inline const std::string kNested =
+    "const n = [];\nfor (let i = 0; i < 10; i++) {\n  const m = [];\n"
+    "  for (let j = 0; j < 100; j++) m.push(new Array(100).fill(1));\n  n.push(m);\n}\n";
 
 
 inline Row linear(std::string name, std::string setup, std::string op, uint64_t min_steps) {
@@ -180,10 +186,10 @@ inline std::vector<Row> rows() {
       linear("console.info", kString, "console.info(s);", kUnitSteps),
       linear("console.warn", kString, "console.warn(s);", kUnitSteps),
       linear("console.error", kString, "console.error(s);", kUnitSteps),
-      // JSON (json.cpp) charges per code unit of its text only, for now: the
-      // rows ask for that much (one step per element is still to come).
-      linear("JSON.stringify", kArray, "JSON.stringify(a);", kN / Context::kUnitsPerStep),
-      linear("JSON.parse", kArray + "const j = JSON.stringify(a);\n", "JSON.parse(j);", kN / Context::kUnitsPerStep),
+      // JSON pays per value (kPerJsonValue) besides its text.
+      linear("JSON.stringify", kArray, "JSON.stringify(a);", kN * builtins::kPerJsonValue.steps),
+      linear("JSON.parse", kArray + "const j = JSON.stringify(a);\n", "JSON.parse(j);",
+             kN * builtins::kPerJsonValue.steps),
       constant("Task.prototype.isDone", "async function f() {}\nconst task = f();\n", "task.isDone();"),
       constant("Task.prototype.cancel", "async function f() {}\nconst task = f();\n", "task.cancel();"),
       Row{"raya:task.sleep", "", "", 0, "suspends the task on a host timer: O(1), no input to grow"},
@@ -221,6 +227,26 @@ inline std::vector<Row> operation_rows() {
       linear("ArrayRest", kArray, "const [x, ...rest] = a;", kN - 1),
       linear("ForInOverArray", kArray, "for (const k in a) { break; }", kN),
       linear("ForInOverObject", kObject, "for (const k in o) { break; }", kK),
+      // Spread calls copy up to 65,000 arguments: into a fresh array (one step
+      // each, as ArraySpread), then into the call (kPerSpreadArgument each).
+      linear("SpreadCall", kArgArray + "function f() {}\n", "f(...a);",
+             kArgs * (1 + builtins::kPerSpreadArgument.steps)),
+      linear("SpreadCallWithRest", kArgArray + "function f(...r) { return r; }\n", "f(...a);",
+             kArgs * (1 + builtins::kPerSpreadArgument.steps)),
+      linear("SpreadNew", kArgArray + "class C { constructor() {} }\n", "new C(...a);",
+             kArgs * (1 + builtins::kPerSpreadArgument.steps)),
+      // console.log of objects: inspect (inspect.cpp) pays per value shown
+      // and per unit of text. An array shows 100 elements, but three levels
+      // of them are 100,000 values.
+      linear("ConsoleLogOfNestedArrays", kNested, "console.log(n);",
+             kNestedValues * builtins::kPerInspectedValue.steps),
+      linear("ConsoleLogOfWideObject", kObject, "console.log(o);", kK * 2 * builtins::kPerInspectedValue.steps),
+      linear("ConsoleLogOfLongStringInArray", kString, "console.log([s]);", kUnitSteps),
+      linear("ConsoleLogOfErrorWithLongMessage", kString + "const e = new Error(s);\n", "console.log(e);", kUnitSteps),
+      // JSON of objects: a property pays like an element, its key per unit.
+      linear("JsonStringifyOfObject", kObject, "JSON.stringify(o);", kK * builtins::kPerJsonValue.steps),
+      linear("JsonParseOfObject", kObject + "const j = JSON.stringify(o);\n", "JSON.parse(j);",
+             2 * kK * builtins::kPerJsonValue.steps),
   };
 }
 
