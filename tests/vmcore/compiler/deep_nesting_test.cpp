@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/vmcore/compiler/small_stack.hpp"
+#include "tests/small_stack.hpp"
 #include "vmcore/api/vm_context.hpp"
 #include "vmcore/compiler/compiler.hpp"
 #include "vmcore/compiler/parser.hpp"

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "tests/vmcore/compiler/small_stack.hpp"
+#include "tests/small_stack.hpp"
 #include "tests/vmcore/interp/context_test_support.hpp"
 
 namespace raya::vm {

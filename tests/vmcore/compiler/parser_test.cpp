@@ -1,5 +1,7 @@
 #include "vmcore/compiler/parser.hpp"
 
+#include "tests/small_stack.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -622,12 +624,20 @@ export function f({ p, q: [r, , s = 3] }: any, t = `a${b}c${`d${e}`}`): number {
 )";
 
 void expect_no_crash(const std::string& text) {
-  auto result = parse_program("fuzz.raya", text);
-  if (result.ok()) {
-    (void)dump_program(**result);
-  } else {
-    EXPECT_FALSE(result.error().diagnostics.empty());
-  }
+  // dump_program (a test aid) recurses once per AST level, and flat chains
+  // (`a.b.a.b...`) may now be as long as the input: it gets a 64 MiB stack,
+  // plenty even for a sanitizer build's frames. The parser's own bound is
+  // proven on 1 MiB by deep_nesting_test.cpp.
+  raya::vm::test::run_with_small_stack(
+      [&] {
+        auto result = parse_program("fuzz.raya", text);
+        if (result.ok()) {
+          (void)dump_program(**result);
+        } else {
+          EXPECT_FALSE(result.error().diagnostics.empty());
+        }
+      },
+      size_t(64) << 20);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include <functional>
 
+#include "tests/small_stack.hpp"
 #include "vmcore/api/vm_context.hpp"
 #include "vmcore/compiler/compiler.hpp"
 #include "vmcore/interp/context.hpp"
@@ -17,26 +18,8 @@
 namespace raya::vm {
 namespace {
 
-/// Runs `body` on a thread with a `stack_bytes` stack and waits for it.
-void on_small_stack(const std::function<void()>& body, size_t stack_bytes = 1u << 20) {
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, stack_bytes);
-  pthread_t thread;
-  auto* fn = new std::function<void()>(body);
-  ASSERT_EQ(pthread_create(
-                &thread, &attr,
-                [](void* p) -> void* {
-                  auto* f = static_cast<std::function<void()>*>(p);
-                  (*f)();
-                  delete f;
-                  return nullptr;
-                },
-                fn),
-            0);
-  pthread_join(thread, nullptr);
-  pthread_attr_destroy(&attr);
-}
+/// Runs `body` on a thread with a small stack (1 MiB; more under sanitizers).
+void on_small_stack(const std::function<void()>& body) { test::run_with_small_stack(body); }
 
 /// The program's prefix: `deep` is an array nested 100,000 levels deep.
 constexpr const char* kDeepArray = "let deep = []; for (let i = 0; i < 100000; i++) deep = [deep];\n";
