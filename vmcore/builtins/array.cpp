@@ -688,7 +688,15 @@ bool sort_array_default(Context& ctx, Array* array) {
       keyed.push_back({converted.back(), e});
     }
   }
-  std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& x, const Keyed& y) { return x.key < y.key; });
+  // Paid for above, but seconds long for millions of elements: the limits
+  // (interrupt, deadline, CPU) are polled every kChunkSteps comparisons. A
+  // limit throws out of the sort, leaving `keyed` (C++ memory) half sorted
+  // and the array untouched; the context is ending anyway.
+  uint64_t comparisons = 0;
+  std::stable_sort(keyed.begin(), keyed.end(), [&ctx, &comparisons](const Keyed& x, const Keyed& y) {
+    if (++comparisons % kChunkSteps == 0) ctx.poll_limits_in_native();
+    return x.key < y.key;
+  });
   uint32_t i = 0;
   for (const Keyed& k : keyed) a->elements_[i++] = k.value;
   for (uint32_t u = 0; u < undefined_count; ++u) a->elements_[i++] = Value::undefined();

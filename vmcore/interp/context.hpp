@@ -181,6 +181,15 @@ class Context final : public RootProvider {
     if (poll_credit_ <= 0 || int64_t(native_steps_) - safe_point_fuel_ > native_slack_) [[unlikely]]
       charge_slow(steps);
   }
+  /// For long native work that was paid for up front (the default sort):
+  /// called between pieces of it, ends the context (throws VmFatal) on an
+  /// interrupt, a passed deadline or the CPU limit, as a charge would.
+  /// Outside a running task it does nothing.
+  void poll_limits_in_native() {
+    if (!metering_) return;
+    poll_credit_ = kPollSteps;
+    if (VmFatal hit = poll_limits(); hit.code != ErrorCode::None) throw hit;
+  }
   static constexpr uint64_t kUnitsPerStep = 16;
   /// Steps of work (instructions or charged native steps) between two polls
   /// of the interrupt, the deadline and the CPU limit. A poll is a relaxed
