@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side kernel harness: runs every benchmark kernel (bench/kernels, a
-# copy of ../shared/bench) on raya and on its peer runtimes in one sitting,
+# Side-by-side kernel harness: runs every benchmark kernel (bench/kernels)
+# on raya and on its peer runtimes in one sitting,
 # times whole processes (one warm-up, then the median of RUNS runs, taken in
 # rounds that run every runtime once), checks that every runtime printed the
 # same checksum, and prints a table of times and raya/peer ratios with
@@ -39,10 +39,8 @@ export LC_ALL=C
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [[ -n "${RAYA_BENCH_KERNELS:-}" ]]; then
   KERNELS_DIR=$RAYA_BENCH_KERNELS
-elif [[ -d "$REPO/bench/kernels" ]]; then
-  KERNELS_DIR=$REPO/bench/kernels
 else
-  KERNELS_DIR=$REPO/../shared/bench
+  KERNELS_DIR=$REPO/bench/kernels
 fi
 RAYA_BIN=${RAYA_BIN:-$REPO/build/bin/raya}
 RAYA_NOFUEL_BIN=${RAYA_NOFUEL_BIN:-$REPO/build-nofuel/bin/raya}
